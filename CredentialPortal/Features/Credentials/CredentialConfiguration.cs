@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CredentialPortal.Features.Credentials;
+
+internal sealed class CredentialConfiguration : IEntityTypeConfiguration<Credential>
+{
+    public void Configure(EntityTypeBuilder<Credential> builder)
+    {
+        builder.ToTable("Credentials");
+        // NOCASE so that sorting by name reads naturally and the index below serves it.
+        builder.Property(c => c.Name).HasMaxLength(CredentialRules.NameMaxLength).UseCollation("NOCASE");
+        builder.Property(c => c.FieldName).HasMaxLength(CredentialRules.FieldNameMaxLength);
+        builder.Property(c => c.Version).IsConcurrencyToken();
+
+        // One index per list order; each ends in Id so that every order is total (paging is stable and reversible).
+        builder.HasIndex(c => new { c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_LastModified");
+        builder.HasIndex(c => new { c.Name, c.Id }).HasDatabaseName("IX_Credentials_Name");
+        builder.HasIndex(c => new { c.Type, c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_Type");
+    }
+}

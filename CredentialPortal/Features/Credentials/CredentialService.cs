@@ -1,0 +1,268 @@
+using CredentialPortal.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Features.Credentials;
+
+/// <summary>Owns every rule about webhook credentials: listing order, validation, the type lock, encryption and deletion.</summary>
+public sealed class CredentialService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IDataProtectionProvider dataProtection,
+    TimeProvider time,
+    IEnumerable<ICredentialReferences> references)
+{
+    public const int MaxPageSize = 100;
+    private const int MinSearchFragmentForIndex = 3;
+
+    private readonly IDataProtector protector = dataProtection.CreateProtector("CredentialPortal.Credentials.v1");
+
+    public async Task<CredentialPage> ListAsync(CredentialListQuery query, CancellationToken cancellationToken = default)
+    {
+        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
+        var offset = Math.Max(0, query.Page) * pageSize;
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var filtered = Filter(db, query.Search);
+        var total = await filtered.CountAsync(cancellationToken);
+        if (offset >= total)
+        {
+            return new CredentialPage([], total);
+        }
+
+        // OFFSET walks the index from its start: past the middle, walk from the other end instead so that
+        // the last page costs what the first does.
+        var fromEnd = offset > total / 2;
+        var take = pageSize;
+        var skip = offset;
+        if (fromEnd)
+        {
+            skip = total - offset - pageSize;
+            if (skip < 0)
+            {
+                take += skip;
+                skip = 0;
+            }
+        }
+
+        var descending = query.Descending ^ fromEnd;
+        var rows = await Order(filtered, query.SortBy, descending)
+            .Skip(skip)
+            .Take(take)
+            .Select(c => new CredentialRow(c.Id, c.Name, c.Type, c.LastModifiedUtc))
+            .ToListAsync(cancellationToken);
+        if (fromEnd)
+        {
+            rows.Reverse();
+        }
+        return new CredentialPage(rows, total);
+    }
+
+    private static IQueryable<Credential> Filter(PortalDbContext db, string? search)
+    {
+        var credentials = db.Credentials.AsNoTracking();
+        var fragment = search?.Trim();
+        if (string.IsNullOrEmpty(fragment))
+        {
+            return credentials;
+        }
+
+        if (fragment.Length < MinSearchFragmentForIndex)
+        {
+            // A trigram index cannot answer one or two characters; this scans the (small) name index instead.
+            var pattern = "%" + EscapeLike(fragment) + "%";
+            return credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"));
+        }
+
+        // FTS5 trigram index (see the AddCredentialNameSearch migration): a substring match without a table scan.
+        var phrase = "\"" + fragment.Replace("\"", "\"\"") + "\"";
+        var ids = db.Database.SqlQuery<int>($"SELECT rowid AS Value FROM CredentialNameSearch WHERE CredentialNameSearch MATCH {phrase}");
+        return credentials.Where(c => ids.Contains(c.Id));
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    private static IQueryable<Credential> Order(IQueryable<Credential> source, CredentialSort sort, bool descending) => (sort, descending) switch
+    {
+        (CredentialSort.Name, false) => source.OrderBy(c => c.Name).ThenBy(c => c.Id),
+        (CredentialSort.Name, true) => source.OrderByDescending(c => c.Name).ThenByDescending(c => c.Id),
+        (CredentialSort.Type, false) => source.OrderBy(c => c.Type).ThenByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
+        (CredentialSort.Type, true) => source.OrderByDescending(c => c.Type).ThenBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
+        (_, false) => source.OrderBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
+        (_, true) => source.OrderByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
+    };
+
+    public async Task<CredentialForEdit?> GetForEditAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var credential = await db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (credential is null)
+        {
+            return null;
+        }
+
+        var secret = credential.ProtectedSecret is null ? null : protector.Unprotect(credential.ProtectedSecret);
+        return new CredentialForEdit(
+            credential.Id,
+            credential.Name,
+            credential.Type,
+            credential.FieldName,
+            credential.Location,
+            Hint(protector.Unprotect(credential.ProtectedClientId)),
+            Hint(secret),
+            secret is not null,
+            credential.LastModifiedUtc,
+            credential.Version);
+    }
+
+    /// <summary>The last 4 characters, only when that leaves most of the value unsaid.</summary>
+    internal static string? Hint(string? value) => value is { Length: >= 8 } ? value[^4..] : null;
+
+    /// <summary>Whether another credential already has this name (names need not be unique; the form cautions).</summary>
+    public async Task<bool> IsNameTakenAsync(string name, int? exceptId = null, CancellationToken cancellationToken = default)
+    {
+        var trimmed = name.Trim();
+        if (trimmed.Length == 0)
+        {
+            return false;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Credentials.AnyAsync(c => c.Name == trimmed && c.Id != exceptId, cancellationToken);
+    }
+
+    public async Task<SaveResult> CreateAsync(CredentialInput input, CancellationToken cancellationToken = default)
+    {
+        var errors = CredentialRules.Validate(input, isCreate: true);
+        if (errors.Count > 0)
+        {
+            return SaveResult.Invalid(errors);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var credential = new Credential
+        {
+            Name = input.Name.Trim(),
+            Type = input.Type!.Value,
+            FieldName = input.FieldName.Trim(),
+            Location = input.Location,
+            ProtectedClientId = protector.Protect(input.ClientId!),
+            ProtectedSecret = input.Type == CredentialType.ClientIdAndSecret ? protector.Protect(input.Secret!) : null,
+            CreatedUtc = now,
+            LastModifiedUtc = now,
+            Version = 1,
+        };
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Credentials.Add(credential);
+        await db.SaveChangesAsync(cancellationToken);
+        return new SaveResult(SaveStatus.Saved, credential.Id);
+    }
+
+    public async Task<SaveResult> UpdateAsync(int id, CredentialInput input, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var credential = await db.Credentials.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (credential is null)
+        {
+            return new SaveResult(SaveStatus.NotFound, id);
+        }
+
+        if (input.Type is not null && input.Type != credential.Type)
+        {
+            return SaveResult.Invalid(new Dictionary<string, string[]>
+            {
+                [nameof(input.Type)] = ["The type of a saved credential cannot change: delete it and create a new one."],
+            });
+        }
+
+        input.Type = credential.Type;
+        var errors = CredentialRules.Validate(input, isCreate: false);
+        if (errors.Count > 0)
+        {
+            return SaveResult.Invalid(errors);
+        }
+
+        if (input.Version != credential.Version)
+        {
+            return new SaveResult(SaveStatus.Conflict, id);
+        }
+
+        // The database re-checks the version on UPDATE, which catches a save that raced this one since the read above.
+        db.Entry(credential).Property(c => c.Version).OriginalValue = input.Version;
+        credential.Name = input.Name.Trim();
+        credential.FieldName = input.FieldName.Trim();
+        credential.Location = input.Location;
+        if (!string.IsNullOrEmpty(input.ClientId))
+        {
+            credential.ProtectedClientId = protector.Protect(input.ClientId);
+        }
+        if (credential.Type == CredentialType.ClientIdAndSecret && !string.IsNullOrEmpty(input.Secret))
+        {
+            credential.ProtectedSecret = protector.Protect(input.Secret);
+        }
+        credential.LastModifiedUtc = time.GetUtcNow().UtcDateTime;
+        credential.Version = input.Version + 1;
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new SaveResult(SaveStatus.Conflict, id);
+        }
+        return new SaveResult(SaveStatus.Saved, id);
+    }
+
+    /// <summary>What points at the credential, for the delete confirmation.</summary>
+    public async Task<IReadOnlyList<CredentialReference>> FindReferencesAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var found = new List<CredentialReference>();
+        foreach (var source in references)
+        {
+            found.AddRange(await source.FindAsync(db, id, cancellationToken));
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Deletes the credential even while in use: in one transaction every reference is detached (its webhook becomes
+    /// "No Auth") and the credential is removed. Returns false when it no longer exists.
+    /// </summary>
+    public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var credential = await db.Credentials.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (credential is null)
+        {
+            return false;
+        }
+
+        var deletedAt = time.GetUtcNow().UtcDateTime;
+        foreach (var source in references)
+        {
+            await source.DetachAsync(db, credential, deletedAt, cancellationToken);
+        }
+        db.Credentials.Remove(credential);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>The decrypted credential for an outgoing request, or null when it no longer exists (No Auth).</summary>
+    public async Task<ResolvedCredential?> ResolveAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var credential = await db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        return credential is null
+            ? null
+            : new ResolvedCredential(
+                credential.Type,
+                credential.FieldName,
+                credential.Location,
+                protector.Unprotect(credential.ProtectedClientId),
+                credential.ProtectedSecret is null ? null : protector.Unprotect(credential.ProtectedSecret));
+    }
+}

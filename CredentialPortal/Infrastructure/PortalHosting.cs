@@ -1,0 +1,120 @@
+using CredentialPortal.Components;
+using CredentialPortal.Components.Account;
+using CredentialPortal.Data;
+using CredentialPortal.Features.Credentials;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using MudBlazor.Services;
+
+namespace CredentialPortal.Infrastructure;
+
+public static class PortalHosting
+{
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        AddRepositorySettings(builder);
+        var services = builder.Services;
+        var storage = PortalStorage.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(storage.DatabasePath)!);
+        Directory.CreateDirectory(storage.KeysPath);
+        services.AddSingleton(storage);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        // One factory serves the feature services (a context per operation) and Identity (scoped context).
+        services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(storage.ConnectionString));
+        services.AddHealthChecks().AddDbContextCheck<PortalDbContext>();
+
+        services.AddDataProtection()
+            .SetApplicationName("CredentialPortal")
+            .PersistKeysToFileSystem(new DirectoryInfo(storage.KeysPath));
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthorization();
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = false;
+                options.User.RequireUniqueEmail = true;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                options.Password.RequiredLength = 8;
+            })
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
+        services.AddScoped<FirstAdministrator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<CredentialService>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The settings file lives at the repository root and is linked into the build output; under
+    /// <c>dotnet run</c> the content root is the project folder, so read the copied file at the same precedence.
+    /// </summary>
+    private static void AddRepositorySettings(WebApplicationBuilder builder)
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json")) || !File.Exists(shipped))
+        {
+            return;
+        }
+
+        var sources = builder.Configuration.Sources;
+        var index = sources.ToList().FindIndex(s => s is JsonConfigurationSource { Path: "appsettings.json" });
+        var source = new JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+            Optional = true,
+            ReloadOnChange = false,
+        };
+        sources.Insert(index < 0 ? 0 : index + 1, source);
+    }
+
+    public static async Task InitializePortalDatabaseAsync(this WebApplication app)
+    {
+        var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            // WAL lets readers and the writer work at once; the setting persists in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<FirstAdministrator>().SeedFromConfigurationAsync();
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health");
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        return app;
+    }
+}
