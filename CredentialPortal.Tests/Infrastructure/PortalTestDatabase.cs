@@ -1,0 +1,75 @@
+using CredentialPortal.Data;
+using CredentialPortal.Features.Credentials;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CredentialPortal.Tests.Infrastructure;
+
+/// <summary>
+/// A real SQLite file in a temp folder, migrated like the app does at start-up, with the app's services over it
+/// (Data Protection with a key ring in the same folder, a clock the test moves).
+/// </summary>
+public sealed class PortalTestDatabase : IAsyncDisposable
+{
+    private PortalTestDatabase(string folder, ServiceProvider services, FakeTimeProvider clock)
+    {
+        Folder = folder;
+        Services = services;
+        Clock = clock;
+    }
+
+    public string Folder { get; }
+    public string DatabasePath => Path.Combine(Folder, "portal.db");
+    public ServiceProvider Services { get; }
+    public FakeTimeProvider Clock { get; }
+    public CredentialService Credentials => Services.GetRequiredService<CredentialService>();
+
+    public static async Task<PortalTestDatabase> CreateAsync(Action<IServiceCollection>? configure = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "credportal-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+
+        var provider = BuildServices(folder, clock, configure);
+        await using (var db = await provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+        return new PortalTestDatabase(folder, provider, clock);
+    }
+
+    /// <summary>The app's services over a folder's database and key ring; a second call stands for a restarted app.</summary>
+    public static ServiceProvider BuildServices(string folder, TimeProvider clock, Action<IServiceCollection>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(folder, "portal.db")}"));
+        services.AddDataProtection().SetApplicationName("CredentialPortal")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
+        services.AddSingleton(clock);
+        services.AddSingleton<CredentialService>();
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
+    public async Task<PortalDbContext> CreateDbContextAsync() =>
+        await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open must not fail the test; the temp folder is cleaned by the OS.
+        }
+    }
+}
