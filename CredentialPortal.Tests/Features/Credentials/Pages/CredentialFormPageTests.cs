@@ -1,0 +1,162 @@
+using Bunit;
+using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Credentials.Pages;
+using CredentialPortal.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace CredentialPortal.Tests.Features.Credentials.Pages;
+
+public class CredentialFormPageTests : PortalComponentTest
+{
+    private static string[] Labels(IRenderedComponent<CredentialFormPage> page) =>
+        page.FindAll("label.mud-input-label").Select(l => l.TextContent.Trim().TrimEnd('*').Trim()).ToArray();
+
+    private async Task ChooseAsync<T>(IRenderedComponent<CredentialFormPage> page, string label, string option)
+    {
+        var select = page.FindComponents<MudSelect<T>>().Single(s => s.Instance.Label == label);
+        await select.InvokeAsync(select.Instance.OpenMenu);
+        var item = Popovers.WaitForElements(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == option);
+        await item.ClickAsync(new());
+    }
+
+    private Task ChooseTypeAsync(IRenderedComponent<CredentialFormPage> page, string option) => ChooseAsync<CredentialType?>(page, "Type", option);
+
+    private Task ChooseLocationAsync(IRenderedComponent<CredentialFormPage> page, string option) => ChooseAsync<CredentialLocation>(page, "Location", option);
+
+    private static async Task TypeAsync(IRenderedComponent<CredentialFormPage> page, string label, string value)
+    {
+        var field = page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == label);
+        var input = field.Find("input");
+        // Debounced fields bind on input, the others on change, as in the browser.
+        if (field.Instance.Immediate || field.Instance.DebounceInterval > 0)
+        {
+            await input.InputAsync(new() { Value = value });
+        }
+        else
+        {
+            await input.ChangeAsync(new() { Value = value });
+        }
+    }
+
+    private static string[] Messages(IRenderedComponent<CredentialFormPage> page) =>
+        page.FindAll(".mud-input-helper-text.mud-input-error").Select(m => m.TextContent.Trim()).ToArray();
+
+    [Fact]
+    public async Task Choosing_the_type_reveals_its_fields()
+    {
+        var page = Render<CredentialFormPage>();
+        Assert.Equal(["Name", "Type"], Labels(page));
+
+        await ChooseTypeAsync(page, "Client ID");
+        page.WaitForAssertion(() => Assert.Equal(["Name", "Type", "Field Name", "Location", "Value"], Labels(page)));
+
+        await ChooseTypeAsync(page, "Client ID and Secret");
+        page.WaitForAssertion(() => Assert.Equal(["Name", "Type", "Field Name", "Location", "Client ID", "Secret"], Labels(page)));
+        Assert.Equal(["Save", "Cancel"], page.FindAll("button, a.mud-button").Select(b => b.TextContent.Trim()).Where(t => t is "Save" or "Cancel").Reverse());
+    }
+
+    [Fact]
+    public async Task Creates_a_credential_and_returns_to_the_list()
+    {
+        var page = Render<CredentialFormPage>();
+        await TypeAsync(page, "Name", "Hyrule");
+        await ChooseTypeAsync(page, "Client ID and Secret");
+        await TypeAsync(page, "Field Name", "clientid");
+        await ChooseLocationAsync(page, "Query Param");
+        await TypeAsync(page, "Client ID", "link");
+        await TypeAsync(page, "Secret", "epona");
+
+        await page.Find("form").SubmitAsync();
+
+        var saved = Assert.Single((await Credentials.ListAsync(new())).Items);
+        var resolved = await Credentials.ResolveAsync(saved.Id);
+        Assert.Equal(("Hyrule", CredentialLocation.QueryParam, "bGlua2Vwb25h"), (saved.Name, resolved!.Location, resolved.WireValue));
+        Assert.EndsWith("/integrations/webhook-credentials", Services.GetRequiredService<NavigationManager>().Uri);
+        Snackbars.WaitForAssertion(() => Assert.Contains("Credential “Hyrule” saved.", Snackbars.Markup));
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_messages_beside_its_fields_and_nothing_is_saved()
+    {
+        var page = Render<CredentialFormPage>();
+        await ChooseTypeAsync(page, "Client ID");
+        await TypeAsync(page, "Field Name", "client id");
+
+        await page.Find("form").SubmitAsync();
+
+        page.WaitForAssertion(() => Assert.Contains(Messages(page), m => m.StartsWith("Name is required.")));
+        Assert.Contains(Messages(page), m => m.Contains("not a valid header name (token)"));
+        Assert.Contains(Messages(page), m => m.StartsWith("Value is required."));
+        Assert.Equal(0, (await Credentials.ListAsync(new())).TotalCount);
+    }
+
+    [Fact]
+    public async Task A_taken_name_is_cautioned_but_can_still_be_saved()
+    {
+        await SeedAsync(CredentialInputs.ClientId("Twins"));
+        var page = Render<CredentialFormPage>();
+
+        await TypeAsync(page, "Name", "Twins");
+
+        page.WaitForAssertion(() => Assert.Contains("Another credential is already named “Twins”", page.Find("[data-testid=name-taken]").TextContent),
+            TimeSpan.FromSeconds(3));
+        await ChooseTypeAsync(page, "Client ID");
+        await TypeAsync(page, "Field Name", "clientid");
+        await TypeAsync(page, "Value", "second");
+        await page.Find("form").SubmitAsync();
+        Assert.Equal(2, (await Credentials.ListAsync(new("Twins"))).TotalCount);
+    }
+
+    [Fact]
+    public async Task Edit_locks_the_type_and_never_renders_a_saved_secret()
+    {
+        var id = await SeedAsync(CredentialInputs.ClientIdAndSecret("Hyrule", clientId: "client-0001", secret: "sk_live_abcdWXYZ"));
+
+        var page = Render<CredentialFormPage>(p => p.Add(x => x.Id, id));
+
+        page.WaitForAssertion(() => Assert.Contains("Hyrule", page.Markup));
+        var type = page.FindComponents<MudSelect<CredentialType?>>().Single();
+        Assert.True(type.Instance.Disabled);
+        Assert.Contains("Client ID and Secret", type.Markup);
+        Assert.Contains("delete this credential and create a new one", type.Markup);
+        Assert.DoesNotContain("sk_live_abcdWXYZ", page.Markup);
+        Assert.DoesNotContain("client-0001", page.Markup);
+        Assert.Contains("ends in …WXYZ", page.Markup);
+        Assert.All(page.FindAll("input[type=password]"), i => Assert.True(string.IsNullOrEmpty(i.GetAttribute("value"))));
+    }
+
+    [Fact]
+    public async Task Saving_an_edit_with_an_empty_secret_keeps_it()
+    {
+        var id = await SeedAsync(CredentialInputs.ClientIdAndSecret("Hyrule", clientId: "link", secret: "epona"));
+        var page = Render<CredentialFormPage>(p => p.Add(x => x.Id, id));
+        page.WaitForAssertion(() => Assert.Contains("Hyrule", page.Markup));
+
+        await TypeAsync(page, "Name", "Hyrule renamed");
+        await page.Find("form").SubmitAsync();
+
+        var stored = await Credentials.ResolveAsync(id);
+        Assert.Equal("bGlua2Vwb25h", stored!.WireValue);
+        Assert.Equal("Hyrule renamed", (await Credentials.GetForEditAsync(id))!.Name);
+    }
+
+    [Fact]
+    public async Task A_save_that_lost_a_race_says_so_and_overwrites_nothing()
+    {
+        var id = await SeedAsync(CredentialInputs.ClientId("shared"));
+        var page = Render<CredentialFormPage>(p => p.Add(x => x.Id, id));
+        page.WaitForAssertion(() => Assert.Contains("shared", page.Markup));
+
+        var other = (await Credentials.GetForEditAsync(id))!.ToInput();
+        other.Name = "saved by someone else";
+        await Credentials.UpdateAsync(id, other);
+
+        await TypeAsync(page, "Name", "my change");
+        await page.Find("form").SubmitAsync();
+
+        page.WaitForAssertion(() => Assert.Contains("changed by someone else", page.Find("[role=alert]").TextContent));
+        Assert.Equal("saved by someone else", (await Credentials.GetForEditAsync(id))!.Name);
+    }
+}

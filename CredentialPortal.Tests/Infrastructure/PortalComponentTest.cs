@@ -1,0 +1,49 @@
+using Bunit;
+using CredentialPortal.Features.Credentials;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace CredentialPortal.Tests.Infrastructure;
+
+/// <summary>
+/// The one bUnit base: loose JS interop, MudBlazor services, the popover/dialog/snackbar providers rendered first
+/// (popover and dialog content renders inside them), and the real credential service over a real SQLite file.
+/// </summary>
+public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
+{
+    protected PortalTestDatabase Database { get; private set; } = default!;
+    protected CredentialService Credentials => Database.Credentials;
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
+    protected IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = default!;
+    protected IRenderedComponent<MudSnackbarProvider> Snackbars { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        Database = await PortalTestDatabase.CreateAsync();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+        });
+        Services.AddSingleton(Database.Credentials);
+        Popovers = Render<MudPopoverProvider>();
+        Dialogs = Render<MudDialogProvider>();
+        Snackbars = Render<MudSnackbarProvider>();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    protected async Task<int> SeedAsync(CredentialInput input)
+    {
+        var result = await Credentials.CreateAsync(input);
+        Assert.True(result.Succeeded);
+        Database.Clock.Advance(TimeSpan.FromMinutes(5));
+        return result.Id;
+    }
+}
