@@ -1,5 +1,8 @@
 using CredentialPortal.Data;
+using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Delivery;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +29,9 @@ public sealed class PortalTestDatabase : IAsyncDisposable
     public ServiceProvider Services { get; }
     public FakeTimeProvider Clock { get; }
     public CredentialService Credentials => Services.GetRequiredService<CredentialService>();
+    public AlertService Alerts => Services.GetRequiredService<AlertService>();
+    public WebhookSender Sender => Services.GetRequiredService<WebhookSender>();
+    public DeliveryLog DeliveryLog => Services.GetRequiredService<DeliveryLog>();
 
     public static async Task<PortalTestDatabase> CreateAsync(Action<IServiceCollection>? configure = null)
     {
@@ -52,6 +58,16 @@ public sealed class PortalTestDatabase : IAsyncDisposable
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
         services.AddSingleton(clock);
         services.AddSingleton<CredentialService>();
+        services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
+        services.AddSingleton<AlertService>();
+        var settings = new Dictionary<string, string?>
+        {
+            // Tests send to their own loopback receiver; the SSRF tests turn this off.
+            ["Webhooks:AllowPrivateNetworks"] = "true",
+            ["Webhooks:TimeoutSeconds"] = "1",
+            ["Webhooks:RetryBaseDelayMilliseconds"] = "20",
+        };
+        services.AddWebhookDelivery(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }

@@ -1,4 +1,6 @@
+using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Delivery;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,6 +9,8 @@ namespace CredentialPortal.Data;
 public class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
     public DbSet<Credential> Credentials => Set<Credential>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,7 +1,9 @@
 using CredentialPortal.Components;
 using CredentialPortal.Components.Account;
 using CredentialPortal.Data;
+using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Delivery;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -61,6 +63,9 @@ public static class PortalHosting
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CredentialService>();
+        services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
+        services.AddSingleton<AlertService>();
+        services.AddWebhookDelivery(builder.Configuration);
         return builder;
     }
 

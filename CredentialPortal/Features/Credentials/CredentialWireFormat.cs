@@ -53,6 +53,16 @@ public static class CredentialWireFormat
         }
     }
 
+    public const string Mask = "****";
+
+    /// <summary>The URL and credential header as logs may show them: the credential's value replaced by ****.</summary>
+    public static (string Url, string? Header) Masked(Uri url, ResolvedCredential? credential) => credential?.Location switch
+    {
+        CredentialLocation.QueryParam => (AppendQuery(url, credential.FieldName, "") + Mask, null),
+        CredentialLocation.Header => (url.AbsoluteUri, $"{credential.FieldName}: {Mask}"),
+        _ => (url.AbsoluteUri, null),
+    };
+
     /// <summary>Appends name=value (both URL-encoded) after any query parameters already on the URL.</summary>
     public static Uri AppendQuery(Uri uri, string name, string value)
     {

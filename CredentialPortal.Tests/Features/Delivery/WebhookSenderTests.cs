@@ -1,0 +1,285 @@
+using System.Text.Json;
+using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Delivery;
+using CredentialPortal.Tests.Features.Alerts;
+using CredentialPortal.Tests.Features.Credentials;
+using CredentialPortal.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CredentialPortal.Tests.Features.Delivery;
+
+public sealed class WebhookSenderTests : IAsyncLifetime
+{
+    private PortalTestDatabase database = default!;
+    private LoopbackReceiver receiver = default!;
+
+    public async Task InitializeAsync()
+    {
+        // Real time: the retry back-off and the per-attempt timeout wait on the TimeProvider.
+        database = await PortalTestDatabase.CreateAsync(s => s.AddSingleton(TimeProvider.System));
+        receiver = await LoopbackReceiver.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await receiver.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    private async Task<int> CredentialAsync(CredentialInput input) => (await database.Credentials.CreateAsync(input)).Id;
+
+    private async Task<int> AlertAsync(string pathAndQuery, int? credentialId = null, string method = "POST", params (string, string)[] headers)
+    {
+        var result = await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url(pathAndQuery), credentialId: credentialId,
+            method: method, headers: headers));
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors?.SelectMany(e => e.Value) ?? []));
+        return result.Id;
+    }
+
+    [Fact]
+    public async Task Sends_the_specs_example_in_the_header_with_the_test_body_and_extra_headers()
+    {
+        var credential = await CredentialAsync(CredentialInputs.ClientIdAndSecret(clientId: "link", secret: "epona"));
+        var alert = await AlertAsync("hooks/alerts", credential, "POST", ("X-Team", "ops"));
+
+        var outcome = await database.Sender.SendTestAsync(alert);
+
+        Assert.Equal((true, 200, 1, null), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts, outcome.Error));
+        var request = Assert.Single(receiver.Requests);
+        Assert.Equal(("POST", "/hooks/alerts", ""), (request.Method, request.Path, request.Query));
+        Assert.Equal("bGlua2Vwb25h", request.Headers["clientid"]);
+        Assert.Equal("ops", request.Headers["X-Team"]);
+        Assert.StartsWith("application/json", request.Headers["Content-Type"]);
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.True(body.RootElement.GetProperty("is_test").GetBoolean());
+        Assert.Equal(alert, body.RootElement.GetProperty("alert_id").GetInt32());
+        Assert.Equal("CPU high", body.RootElement.GetProperty("alert_name").GetString());
+        Assert.Equal("runtime_alert", body.RootElement.GetProperty("kind").GetString());
+        Assert.InRange(body.RootElement.GetProperty("timestamp").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task A_client_id_goes_raw_and_no_auth_adds_nothing()
+    {
+        var alert = await AlertAsync("raw", await CredentialAsync(CredentialInputs.ClientId(value: "link")));
+        var noAuth = await AlertAsync("none");
+
+        await database.Sender.SendTestAsync(alert);
+        await database.Sender.SendTestAsync(noAuth);
+
+        var requests = receiver.Requests.ToArray();
+        Assert.Equal("link", requests[0].Headers["clientid"]);
+        Assert.False(requests[1].Headers.ContainsKey("clientid"));
+        Assert.Equal("", requests[1].Query);
+    }
+
+    [Fact]
+    public async Task A_query_param_credential_follows_the_existing_query_and_the_log_masks_it()
+    {
+        var credential = await CredentialAsync(CredentialInputs.ClientIdAndSecret(location: CredentialLocation.QueryParam));
+        var alert = await AlertAsync("hook?team=ops&x=1", credential);
+
+        await database.Sender.SendTestAsync(alert);
+
+        var request = Assert.Single(receiver.Requests);
+        Assert.Equal("?team=ops&x=1&clientid=bGlua2Vwb25h", request.Query);
+        Assert.False(request.Headers.ContainsKey("clientid"));
+        var logged = Assert.Single((await database.DeliveryLog.ListAsync(alert, 0, 10)).Items);
+        Assert.EndsWith("/hook?team=ops&x=1&clientid=****", logged.Url);
+        Assert.DoesNotContain("bGlua2Vwb25h", logged.Url + logged.Headers);
+    }
+
+    [Fact]
+    public async Task The_log_masks_header_values_and_lists_deliveries_newest_first()
+    {
+        var alert = await AlertAsync("hook", await CredentialAsync(CredentialInputs.ClientIdAndSecret()), "PUT", ("X-Api-Key", "extra-secret"));
+        receiver.Script(new LoopbackReceiver.Reply(400));
+
+        await database.Sender.SendTestAsync(alert);
+        await database.Sender.SendTestAsync(alert);
+
+        var log = (await database.DeliveryLog.ListAsync(alert, 0, 10)).Items;
+        Assert.Equal([true, false], log.Select(d => d.Delivered));
+        Assert.Equal([200, 400], log.Select(d => d.StatusCode));
+        Assert.True(log[0].SentAtUtc >= log[1].SentAtUtc);
+        Assert.All(log, d => Assert.True(d.IsTest));
+        Assert.Equal("PUT", log[0].Method);
+        Assert.Contains("clientid: ****", log[0].Headers);
+        Assert.Contains("X-Api-Key: ****", log[0].Headers);
+        Assert.DoesNotContain("extra-secret", log[0].Headers);
+        Assert.DoesNotContain("bGlua2Vwb25h", log[0].Headers);
+    }
+
+    [Fact]
+    public async Task Retries_a_503_and_then_succeeds()
+    {
+        var alert = await AlertAsync("flaky");
+        receiver.Script(new LoopbackReceiver.Reply(503), new LoopbackReceiver.Reply(503), new LoopbackReceiver.Reply(200));
+
+        var outcome = await database.Sender.SendTestAsync(alert);
+
+        Assert.Equal((true, 200, 3), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts));
+        Assert.Equal(3, receiver.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Gives_up_after_two_retries()
+    {
+        var alert = await AlertAsync("down");
+        receiver.Script(Enumerable.Repeat(new LoopbackReceiver.Reply(500), 5).ToArray());
+
+        var outcome = await database.Sender.SendTestAsync(alert);
+
+        Assert.Equal((false, 500, 3), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts));
+        Assert.Equal(3, receiver.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Does_not_retry_a_400()
+    {
+        var alert = await AlertAsync("bad");
+        receiver.Script(new LoopbackReceiver.Reply(400));
+
+        var outcome = await database.Sender.SendTestAsync(alert);
+
+        Assert.Equal((false, 400, 1), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts));
+        Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
+    public async Task Honours_retry_after_on_429()
+    {
+        var alert = await AlertAsync("busy");
+        receiver.Script(new LoopbackReceiver.Reply(429, RetryAfter: "1"));
+
+        var outcome = await database.Sender.SendTestAsync(alert);
+
+        Assert.Equal((true, 2), (outcome!.Delivered, outcome.Attempts));
+        Assert.True(outcome.Duration >= TimeSpan.FromSeconds(0.95), $"retried after {outcome.Duration}");
+    }
+
+    [Fact]
+    public async Task Does_not_follow_a_redirect()
+    {
+        var alert = await AlertAsync("moved");
+        receiver.Script(new LoopbackReceiver.Reply(302, Location: "/elsewhere"));
+
+        var outcome = await database.Sender.SendTestAsync(alert);
+
+        Assert.Equal((false, 302, 1), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts));
+        Assert.Contains("redirects are not followed", outcome.Error);
+        Assert.Equal(["/moved"], receiver.Requests.Select(r => r.Path));
+    }
+
+    [Fact]
+    public async Task Each_attempt_times_out_after_the_configured_seconds()
+    {
+        var alert = await AlertAsync("slow");
+        receiver.Script(Enumerable.Repeat(new LoopbackReceiver.Reply(200, Delay: TimeSpan.FromSeconds(4)), 3).ToArray());
+
+        var outcome = await database.Sender.SendTestAsync(alert);
+
+        Assert.False(outcome!.Delivered);
+        Assert.Equal(3, outcome.Attempts);
+        Assert.Equal("No response within 1 s.", outcome.Error);
+        // Three 1 s attempts and short back-offs: far below the 12 s the receiver would have taken.
+        Assert.InRange(outcome.Duration, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6));
+    }
+
+    [Fact]
+    public async Task A_connection_error_is_retried_and_reported()
+    {
+        var port = receiver.BaseAddress.Port;
+        var alert = await AlertAsync("gone");
+        await receiver.DisposeAsync();
+        receiver = await LoopbackReceiver.StartAsync();
+
+        var outcome = await database.Sender.SendTestAsync(alert);
+
+        Assert.False(outcome!.Delivered);
+        Assert.Null(outcome.StatusCode);
+        Assert.Equal(3, outcome.Attempts);
+        Assert.Contains("refused", outcome.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.NotEqual(port, receiver.BaseAddress.Port);
+    }
+}
+
+public sealed class WebhookDestinationTests : IAsyncLifetime
+{
+    private PortalTestDatabase database = default!;
+    private LoopbackReceiver receiver = default!;
+
+    public async Task InitializeAsync()
+    {
+        database = await PortalTestDatabase.CreateAsync(s => s.Configure<WebhookOptions>(o => o.AllowPrivateNetworks = false));
+        receiver = await LoopbackReceiver.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await receiver.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("10.1.2.3", true)]
+    [InlineData("172.20.0.1", true)]
+    [InlineData("192.168.1.1", true)]
+    [InlineData("169.254.169.254", true)]
+    [InlineData("100.64.0.1", true)]
+    [InlineData("::1", true)]
+    [InlineData("fd00:ec2::254", true)]
+    [InlineData("fe80::1", true)]
+    [InlineData("::ffff:127.0.0.1", true)]
+    [InlineData("93.184.216.34", false)]
+    [InlineData("2606:4700::1111", false)]
+    public void Classifies_addresses(string address, bool refused) =>
+        Assert.Equal(refused, WebhookDestinationPolicy.IsRefusedAddress(System.Net.IPAddress.Parse(address)));
+
+    [Fact]
+    public async Task A_loopback_url_is_refused_at_save_with_the_reason()
+    {
+        var result = await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url("hook")));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("private or loopback addresses are not allowed", Assert.Single(result.Errors!["WebhookUrl"]));
+    }
+
+    [Fact]
+    public async Task Only_http_and_https_are_accepted()
+    {
+        var result = await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: new Uri("ftp://example.com/hook")));
+        Assert.Contains("http:// or https://", Assert.Single(result.Errors!["WebhookUrl"]));
+    }
+
+    [Fact]
+    public async Task Sending_checks_again_and_refuses_without_attempting()
+    {
+        // Saved while private networks were allowed, then the setting was turned off.
+        var options = database.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<WebhookOptions>>().CurrentValue;
+        options.AllowPrivateNetworks = true;
+        var alert = (await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url("hook")))).Id;
+        options.AllowPrivateNetworks = false;
+
+        var outcome = await database.Sender.SendTestAsync(alert);
+
+        Assert.False(outcome!.Delivered);
+        Assert.Equal(0, outcome.Attempts);
+        Assert.Contains("private or loopback addresses are not allowed", outcome.Error);
+        Assert.Empty(receiver.Requests);
+    }
+
+    [Fact]
+    public async Task The_connection_itself_is_refused_for_a_name_that_resolves_to_loopback()
+    {
+        // Past the save-time check: the client's connect callback looks at the addresses it actually connects to.
+        var client = database.Services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSender));
+        var url = new UriBuilder(receiver.Url("hook")) { Host = "localhost" }.Uri;
+
+        var error = await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetAsync(url));
+
+        Assert.Contains("private or loopback addresses are not allowed", error.InnerException?.Message ?? error.Message);
+        Assert.Empty(receiver.Requests);
+    }
+}

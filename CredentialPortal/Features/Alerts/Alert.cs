@@ -1,0 +1,57 @@
+using CredentialPortal.Features.Credentials;
+
+namespace CredentialPortal.Features.Alerts;
+
+public enum AlertKind
+{
+    PlatformEvent = 1,
+    RuntimeAlert = 2,
+}
+
+public enum MetricComparison
+{
+    GreaterThan = 1,
+    GreaterThanOrEqual = 2,
+    LessThan = 3,
+    LessThanOrEqual = 4,
+}
+
+/// <summary>An alert of Flexible Actions: what triggers it, and the webhook it sends.</summary>
+public class Alert
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public AlertKind Kind { get; set; }
+
+    /// <summary>Platform Event alerts: the catalogue key of the triggering event.</summary>
+    public string? PlatformEvent { get; set; }
+
+    /// <summary>Runtime Alerts: metric, comparison, threshold, window.</summary>
+    public string? Metric { get; set; }
+    public MetricComparison? Comparison { get; set; }
+    public double? Threshold { get; set; }
+    public int? WindowMinutes { get; set; }
+
+    public bool WebhookEnabled { get; set; }
+    public string? WebhookUrl { get; set; }
+    public string WebhookMethod { get; set; } = "POST";
+    public List<WebhookHeader> WebhookHeaders { get; set; } = [];
+
+    /// <summary>Null means No Auth.</summary>
+    public int? CredentialId { get; set; }
+    public Credential? Credential { get; set; }
+
+    /// <summary>Set when the credential was deleted from under this alert, so the overview can say so.</summary>
+    public string? RemovedCredentialName { get; set; }
+    public DateTime? RemovedCredentialAtUtc { get; set; }
+
+    public DateTime CreatedUtc { get; set; }
+    public DateTime LastModifiedUtc { get; set; }
+    public int Version { get; set; }
+}
+
+public class WebhookHeader
+{
+    public required string Name { get; set; }
+    public required string Value { get; set; }
+}

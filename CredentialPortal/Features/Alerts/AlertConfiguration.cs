@@ -1,0 +1,25 @@
+using CredentialPortal.Features.Credentials;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CredentialPortal.Features.Alerts;
+
+internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
+{
+    public void Configure(EntityTypeBuilder<Alert> builder)
+    {
+        builder.ToTable("Alerts");
+        builder.Property(a => a.Name).HasMaxLength(AlertRules.NameMaxLength).UseCollation("NOCASE");
+        builder.Property(a => a.WebhookUrl).HasMaxLength(AlertRules.UrlMaxLength);
+        builder.Property(a => a.WebhookMethod).HasMaxLength(8);
+        builder.Property(a => a.Version).IsConcurrencyToken();
+        builder.OwnsMany(a => a.WebhookHeaders, h => h.ToJson());
+
+        // Deleting a credential detaches its alerts first (CredentialService.DeleteAsync); the database refuses
+        // to leave an alert pointing at nothing.
+        builder.HasOne(a => a.Credential).WithMany().HasForeignKey(a => a.CredentialId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(a => a.CredentialId);
+        builder.HasIndex(a => new { a.Kind, a.LastModifiedUtc, a.Id });
+        builder.HasIndex(a => new { a.Kind, a.Name, a.Id });
+    }
+}

@@ -1,0 +1,192 @@
+using CredentialPortal.Data;
+using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Delivery;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Features.Alerts;
+
+/// <summary>Owns the rules of alerts and their webhooks: validation, destination checks, the credential choice.</summary>
+public sealed class AlertService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    CredentialService credentials,
+    WebhookDestinationPolicy destinations,
+    TimeProvider time)
+{
+    public const int CredentialChoiceLimit = 20;
+
+    public async Task<AlertPage> ListAsync(AlertListQuery query, CancellationToken cancellationToken = default)
+    {
+        var pageSize = Math.Clamp(query.PageSize, 1, 100);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var alerts = db.Set<Alert>().AsNoTracking().Where(a => a.Kind == query.Kind);
+        var total = await alerts.CountAsync(cancellationToken);
+        alerts = (query.SortBy, query.Descending) switch
+        {
+            (AlertSort.Name, false) => alerts.OrderBy(a => a.Name).ThenBy(a => a.Id),
+            (AlertSort.Name, true) => alerts.OrderByDescending(a => a.Name).ThenByDescending(a => a.Id),
+            (_, false) => alerts.OrderBy(a => a.LastModifiedUtc).ThenBy(a => a.Id),
+            _ => alerts.OrderByDescending(a => a.LastModifiedUtc).ThenByDescending(a => a.Id),
+        };
+        var page = await alerts.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
+            .Include(a => a.Credential)
+            .ToListAsync(cancellationToken);
+        var rows = page.Select(a => new AlertRow(a.Id, a.Name, a.TriggerSummary(), AuthSummary(a), a.LastModifiedUtc)).ToList();
+        return new AlertPage(rows, total);
+    }
+
+    private static string AuthSummary(Alert alert) => !alert.WebhookEnabled
+        ? "No webhook"
+        : alert.Credential is { } credential ? $"{credential.Name} ({credential.Type.DisplayName()})" : "No Auth";
+
+    public async Task<AlertOverview?> GetOverviewAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var alert = await db.Set<Alert>().AsNoTracking().Include(a => a.Credential).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (alert is null)
+        {
+            return null;
+        }
+        var credential = alert.Credential;
+        var auth = new WebhookAuth(
+            credential is null ? null : new CredentialChoice(credential.Id, credential.Name, credential.Type, credential.LastModifiedUtc),
+            credential?.FieldName,
+            credential?.Location,
+            alert.RemovedCredentialName,
+            alert.RemovedCredentialAtUtc);
+        alert.Credential = null; // the overview carries what it shows, not the protected values
+        return new AlertOverview(alert, auth);
+    }
+
+    public async Task<(AlertInput Input, CredentialChoice? Credential)?> GetForEditAsync(int id, CancellationToken cancellationToken = default)
+    {
+        var overview = await GetOverviewAsync(id, cancellationToken);
+        if (overview is null)
+        {
+            return null;
+        }
+        var alert = overview.Alert;
+        var input = new AlertInput
+        {
+            Name = alert.Name,
+            Kind = alert.Kind,
+            PlatformEvent = alert.PlatformEvent,
+            Metric = alert.Metric,
+            Comparison = alert.Comparison,
+            Threshold = alert.Threshold,
+            WindowMinutes = alert.WindowMinutes,
+            WebhookEnabled = alert.WebhookEnabled,
+            WebhookUrl = alert.WebhookUrl,
+            WebhookMethod = alert.WebhookMethod,
+            Headers = alert.WebhookHeaders.Select(h => new HeaderInput { Name = h.Name, Value = h.Value }).ToList(),
+            CredentialId = alert.CredentialId,
+            Version = alert.Version,
+        };
+        return (input, overview.Auth.Credential);
+    }
+
+    /// <summary>Credentials to choose from, most recently modified first, optionally filtered by a name fragment.</summary>
+    public async Task<IReadOnlyList<CredentialChoice>> CredentialChoicesAsync(string? search, CancellationToken cancellationToken = default)
+    {
+        var page = await credentials.ListAsync(new CredentialListQuery(search, PageSize: CredentialChoiceLimit), cancellationToken);
+        return page.Items.Select(r => new CredentialChoice(r.Id, r.Name, r.Type, r.LastModifiedUtc)).ToList();
+    }
+
+    public async Task<SaveResult> CreateAsync(AlertInput input, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var errors = await ValidateAsync(db, input, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return SaveResult.Invalid(errors);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var alert = new Alert { Name = input.Name.Trim(), Kind = input.Kind, CreatedUtc = now, Version = 1 };
+        Apply(alert, input, now);
+        db.Add(alert);
+        await db.SaveChangesAsync(cancellationToken);
+        return new SaveResult(SaveStatus.Saved, alert.Id);
+    }
+
+    public async Task<SaveResult> UpdateAsync(int id, AlertInput input, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var alert = await db.Set<Alert>().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (alert is null)
+        {
+            return new SaveResult(SaveStatus.NotFound, id);
+        }
+        input.Kind = alert.Kind; // the kind is where the alert lives; it does not change
+        var errors = await ValidateAsync(db, input, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return SaveResult.Invalid(errors);
+        }
+        if (input.Version != alert.Version)
+        {
+            return new SaveResult(SaveStatus.Conflict, id);
+        }
+
+        db.Entry(alert).Property(a => a.Version).OriginalValue = input.Version;
+        if (alert.CredentialId != input.CredentialId)
+        {
+            alert.RemovedCredentialName = null;
+            alert.RemovedCredentialAtUtc = null;
+        }
+        Apply(alert, input, time.GetUtcNow().UtcDateTime);
+        alert.Version = input.Version + 1;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new SaveResult(SaveStatus.Conflict, id);
+        }
+        return new SaveResult(SaveStatus.Saved, id);
+    }
+
+    private static void Apply(Alert alert, AlertInput input, DateTime now)
+    {
+        alert.Name = input.Name.Trim();
+        var platform = input.Kind == AlertKind.PlatformEvent;
+        alert.PlatformEvent = platform ? input.PlatformEvent : null;
+        alert.Metric = platform ? null : input.Metric;
+        alert.Comparison = platform ? null : input.Comparison;
+        alert.Threshold = platform ? null : input.Threshold;
+        alert.WindowMinutes = platform ? null : input.WindowMinutes;
+        alert.WebhookEnabled = input.WebhookEnabled;
+        alert.WebhookUrl = input.WebhookEnabled ? input.WebhookUrl?.Trim() : null;
+        alert.WebhookMethod = input.WebhookEnabled ? input.WebhookMethod : "POST";
+        alert.WebhookHeaders = input.WebhookEnabled
+            ? input.Headers.Select(h => new WebhookHeader { Name = h.Name.Trim(), Value = h.Value }).ToList()
+            : [];
+        alert.CredentialId = input.WebhookEnabled ? input.CredentialId : null;
+        alert.LastModifiedUtc = now;
+    }
+
+    private async Task<Dictionary<string, string[]>> ValidateAsync(PortalDbContext db, AlertInput input, CancellationToken cancellationToken)
+    {
+        var errors = AlertRules.Validate(input);
+        if (!input.WebhookEnabled)
+        {
+            return errors;
+        }
+        if (!errors.ContainsKey(nameof(input.WebhookUrl))
+            && await destinations.CheckAsync(new Uri(input.WebhookUrl!.Trim()), cancellationToken) is { } refusal)
+        {
+            errors[nameof(input.WebhookUrl)] = [refusal];
+        }
+        if (input.CredentialId is int credentialId && !await db.Credentials.AnyAsync(c => c.Id == credentialId, cancellationToken))
+        {
+            errors[nameof(input.CredentialId)] = ["This credential no longer exists; choose another or No Auth."];
+        }
+        return errors;
+    }
+
+    public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Set<Alert>().Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+}

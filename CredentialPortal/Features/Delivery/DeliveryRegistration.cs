@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace CredentialPortal.Features.Delivery;
+
+public static class DeliveryRegistration
+{
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(10);
+
+    public static IServiceCollection AddWebhookDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
+        services.AddSingleton<WebhookDestinationPolicy>();
+        services.AddSingleton<DeliveryLog>();
+        services.AddTransient<AttemptCountingHandler>();
+
+        var client = services.AddHttpClient<WebhookSender>((sp, client) =>
+            {
+                // Each attempt has its own timeout (below); this only bounds the whole delivery.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, // a 3xx is a failure, never followed
+                UseProxy = false, // a proxy would connect on our behalf, past the address check
+                ConnectCallback = sp.GetRequiredService<WebhookDestinationPolicy>().ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            });
+        client.AddResilienceHandler("webhook", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue;
+                pipeline.AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds * 3 + 30));
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 2,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromMilliseconds(options.RetryBaseDelayMilliseconds),
+                    // Connection errors, timeouts, 408, 429 and 5xx; never a refused destination.
+                    ShouldHandle = args => ValueTask.FromResult(
+                        args.Outcome.Exception is not DestinationRefusedException
+                        && args.Outcome.Exception?.InnerException is not DestinationRefusedException
+                        && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                    ShouldRetryAfterHeader = false,
+                    DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds));
+            });
+        // Added after the resilience handler, so it runs inside the retries: once per attempt.
+        client.AddHttpMessageHandler<AttemptCountingHandler>();
+        return services;
+    }
+
+    /// <summary>Honours a 429's or 503's Retry-After, capped so that one answer cannot stall a delivery.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage? response)
+    {
+        if (response?.Headers.RetryAfter is not { } retryAfter)
+        {
+            return null; // the exponential back-off with jitter
+        }
+        var delay = retryAfter.Delta ?? (retryAfter.Date - DateTimeOffset.UtcNow) ?? TimeSpan.Zero;
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxRetryAfter ? MaxRetryAfter : delay;
+    }
+}

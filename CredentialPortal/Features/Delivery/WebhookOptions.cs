@@ -1,0 +1,16 @@
+namespace CredentialPortal.Features.Delivery;
+
+/// <summary>The "Webhooks" section of the settings.</summary>
+public sealed class WebhookOptions
+{
+    public const string Section = "Webhooks";
+
+    /// <summary>When true, webhooks may target loopback and private addresses (development and tests).</summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Per-attempt timeout of a delivery.</summary>
+    public int TimeoutSeconds { get; set; } = 5;
+
+    /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>
+    public int RetryBaseDelayMilliseconds { get; set; } = 500;
+}

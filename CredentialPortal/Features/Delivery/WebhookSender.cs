@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CredentialPortal.Data;
+using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.Credentials;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+
+namespace CredentialPortal.Features.Delivery;
+
+public sealed record DeliveryOutcome(bool Delivered, int? StatusCode, int Attempts, TimeSpan Duration, string? Error);
+
+/// <summary>
+/// Sends alert webhooks through the resilient "webhook" HttpClient (timeouts, retries, no redirects, SSRF checks at
+/// connect time), applies the credential by the domain's wire format, and records each delivery in the alert's log.
+/// </summary>
+public sealed class WebhookSender(
+    HttpClient http,
+    IDbContextFactory<PortalDbContext> dbFactory,
+    CredentialService credentials,
+    WebhookDestinationPolicy destinations,
+    IOptionsMonitor<WebhookOptions> options,
+    TimeProvider time,
+    ILogger<WebhookSender> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Sends a test notification now. Null when the alert does not exist.</summary>
+    public async Task<DeliveryOutcome?> SendTestAsync(int alertId, CancellationToken cancellationToken = default)
+    {
+        Alert? alert;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            alert = await db.Set<Alert>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        }
+        if (alert is null)
+        {
+            return null;
+        }
+
+        var body = JsonSerializer.Serialize(new TestNotification(true, alert.Id, alert.Name, alert.Kind.WireName(),
+            alert.TriggerSummary(), time.GetUtcNow()), Json);
+        return await SendAsync(alert, body, isTest: true, cancellationToken);
+    }
+
+    private sealed record TestNotification(bool IsTest, int AlertId, string AlertName, string Kind, string Trigger, DateTimeOffset Timestamp);
+
+    internal async Task<DeliveryOutcome> SendAsync(Alert alert, string body, bool isTest, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var attempts = new AttemptCounter();
+        var method = alert.WebhookMethod;
+        var loggedUrl = alert.WebhookUrl ?? "";
+        var loggedHeaders = new List<string>();
+        int? status = null;
+        string? error = null;
+
+        try
+        {
+            if (!alert.WebhookEnabled || !Uri.TryCreate(alert.WebhookUrl, UriKind.Absolute, out var url))
+            {
+                throw new DeliveryRefusedException("The alert has no webhook URL.");
+            }
+            if (await destinations.CheckAsync(url, cancellationToken) is { } refusal)
+            {
+                throw new DeliveryRefusedException(refusal);
+            }
+
+            var credential = alert.CredentialId is int credentialId ? await credentials.ResolveAsync(credentialId, cancellationToken) : null;
+            using var request = BuildRequest(alert, url, body, credential, loggedHeaders);
+            var masked = CredentialWireFormat.Masked(url, credential);
+            loggedUrl = masked.Url;
+            if (masked.Header is not null)
+            {
+                loggedHeaders.Add(masked.Header);
+            }
+
+            request.Options.Set(AttemptCounter.Key, attempts);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                error = status is >= 300 and < 400
+                    ? $"HTTP {status}: redirects are not followed."
+                    : $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
+            }
+        }
+        catch (DeliveryRefusedException ex)
+        {
+            error = ex.Message;
+        }
+        catch (DestinationRefusedException ex)
+        {
+            error = ex.Message;
+        }
+        catch (TimeoutRejectedException)
+        {
+            error = $"No response within {options.CurrentValue.TimeoutSeconds} s.";
+        }
+        catch (HttpRequestException ex)
+        {
+            error = ex.InnerException is DestinationRefusedException refused ? refused.Message : ex.Message;
+        }
+
+        var outcome = new DeliveryOutcome(error is null, status, attempts.Count, Stopwatch.GetElapsedTime(started), error);
+        await RecordAsync(alert, isTest, method, loggedUrl, loggedHeaders, outcome, cancellationToken);
+        return outcome;
+    }
+
+    private static HttpRequestMessage BuildRequest(Alert alert, Uri url, string body, ResolvedCredential? credential, List<string> loggedHeaders)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(alert.WebhookMethod), url);
+        if (alert.WebhookMethod != "GET")
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+            loggedHeaders.Add("Content-Type: application/json");
+        }
+
+        // Checked on save and again here: nothing malformed leaves the portal.
+        foreach (var header in alert.WebhookHeaders)
+        {
+            if (!CredentialRules.IsHttpToken(header.Name) || CredentialRules.HasForbiddenControlChars(header.Value))
+            {
+                throw new DeliveryRefusedException($"The header '{header.Name}' is not valid and was not sent.");
+            }
+            request.Headers.TryAddWithoutValidation(header.Name, header.Value);
+            loggedHeaders.Add($"{header.Name}: {CredentialWireFormat.Mask}");
+        }
+
+        try
+        {
+            CredentialWireFormat.Apply(request, credential);
+        }
+        catch (InvalidOperationException ex)
+        {
+            request.Dispose();
+            throw new DeliveryRefusedException(ex.Message);
+        }
+        return request;
+    }
+
+    private async Task RecordAsync(Alert alert, bool isTest, string method, string url, List<string> headers, DeliveryOutcome outcome,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Set<WebhookDelivery>().Add(new WebhookDelivery
+        {
+            AlertId = alert.Id,
+            SentAtUtc = time.GetUtcNow().UtcDateTime,
+            IsTest = isTest,
+            Delivered = outcome.Delivered,
+            StatusCode = outcome.StatusCode,
+            Attempts = outcome.Attempts,
+            DurationMs = (int)outcome.Duration.TotalMilliseconds,
+            Error = outcome.Error,
+            Method = method,
+            Url = url,
+            Headers = string.Join("\n", headers),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Webhook of alert {AlertId} to {Url}: {Result} after {Attempts} attempt(s), HTTP {Status}",
+            alert.Id, url, outcome.Delivered ? "delivered" : "failed", outcome.Attempts, outcome.StatusCode);
+    }
+
+    /// <summary>A delivery the portal refused to attempt (bad URL, refused destination, malformed header).</summary>
+    private sealed class DeliveryRefusedException(string message) : Exception(message);
+}
+
+/// <summary>Counts the attempts of one delivery: the handler sits inside the retry pipeline.</summary>
+public sealed class AttemptCounter
+{
+    public static readonly HttpRequestOptionsKey<AttemptCounter> Key = new("CredentialPortal.DeliveryAttempts");
+    private int count;
+
+    public int Count => count;
+
+    public void Increment() => Interlocked.Increment(ref count);
+}
+
+public sealed class AttemptCountingHandler : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Options.TryGetValue(AttemptCounter.Key, out var counter))
+        {
+            counter.Increment();
+        }
+        return base.SendAsync(request, cancellationToken);
+    }
+}
