@@ -113,6 +113,51 @@ public sealed class CredentialServiceTests : IAsyncLifetime
         Assert.Empty(await NamesAsync(new CredentialListQuery("dyen")));
     }
 
+    [Theory]
+    [InlineData(CredentialSort.LastModified, true)]
+    [InlineData(CredentialSort.Name, false)]
+    [InlineData(CredentialSort.Type, true)]
+    public async Task Paging_a_broad_search_matches_the_full_order(CredentialSort sort, bool descending)
+    {
+        // Over 500 matches the service walks the sort index instead of sorting the matches: both must agree.
+        await using (var db = await database.CreateDbContextAsync())
+        {
+            var start = database.Clock.GetUtcNow().UtcDateTime;
+            db.Credentials.AddRange(Enumerable.Range(0, 620).Select(i => new Credential
+            {
+                Name = i % 5 == 0 ? $"other {i}" : $"bulk {i % 37}",
+                Type = i % 3 == 0 ? CredentialType.ClientIdAndSecret : CredentialType.ClientId,
+                FieldName = "clientid",
+                ProtectedClientId = "not-read-here",
+                CreatedUtc = start,
+                LastModifiedUtc = start.AddSeconds(i % 50),
+                Version = 1,
+            }));
+            await db.SaveChangesAsync();
+        }
+
+        List<int> expected;
+        await using (var db = await database.CreateDbContextAsync())
+        {
+            var matches = db.Credentials.Where(c => c.Name.StartsWith("bulk"));
+            expected = await ((sort, descending) switch
+            {
+                (CredentialSort.Name, false) => matches.OrderBy(c => c.Name).ThenBy(c => c.Id),
+                (CredentialSort.Type, true) => matches.OrderByDescending(c => c.Type).ThenBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
+                _ => matches.OrderByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
+            }).Select(c => c.Id).ToListAsync();
+        }
+
+        var paged = new List<int>();
+        for (var page = 0; page < 5; page++)
+        {
+            var result = await Service.ListAsync(new CredentialListQuery("bulk", sort, descending, page, 100));
+            Assert.Equal(496, result.TotalCount);
+            paged.AddRange(result.Items.Select(r => r.Id));
+        }
+        Assert.Equal(expected, paged);
+    }
+
     [Fact]
     public async Task Search_count_is_the_number_of_matches_not_of_the_page()
     {

@@ -202,6 +202,7 @@ namespace CredentialPortal.Data.Migrations
                         .HasDatabaseName("IX_Credentials_Name");
 
                     b.HasIndex("Type", "LastModifiedUtc", "Id")
+                        .IsDescending(false, true, true)
                         .HasDatabaseName("IX_Credentials_Type");
 
                     b.ToTable("Credentials", (string)null);

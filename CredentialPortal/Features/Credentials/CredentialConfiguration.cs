@@ -16,6 +16,7 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<Credent
         // One index per list order; each ends in Id so that every order is total (paging is stable and reversible).
         builder.HasIndex(c => new { c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_LastModified");
         builder.HasIndex(c => new { c.Name, c.Id }).HasDatabaseName("IX_Credentials_Name");
-        builder.HasIndex(c => new { c.Type, c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_Type");
+        // Type sorts break ties newest first, so the index runs that way too and serves both directions.
+        builder.HasIndex(c => new { c.Type, c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_Type").IsDescending(false, true, true);
     }
 }

@@ -13,6 +13,7 @@ public sealed class CredentialService(
 {
     public const int MaxPageSize = 100;
     private const int MinSearchFragmentForIndex = 3;
+    private const int WalkSortIndexAboveMatches = 500;
 
     private readonly IDataProtector protector = dataProtection.CreateProtector("CredentialPortal.Credentials.v1");
 
@@ -22,8 +23,8 @@ public sealed class CredentialService(
         var offset = Math.Max(0, query.Page) * pageSize;
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var filtered = Filter(db, query.Search);
-        var total = await filtered.CountAsync(cancellationToken);
+        var credentials = db.Credentials.AsNoTracking();
+        var (filtered, total) = await FilterAsync(db, query.Search, cancellationToken);
         if (offset >= total)
         {
             return new CredentialPage([], total);
@@ -45,9 +46,14 @@ public sealed class CredentialService(
         }
 
         var descending = query.Descending ^ fromEnd;
-        var rows = await Order(filtered, query.SortBy, descending)
-            .Skip(skip)
-            .Take(take)
+        var page = Order(filtered, query.SortBy, descending).Skip(skip).Take(take);
+        if (skip > 0)
+        {
+            // Late row lookup: the OFFSET walk reads ids from the covering sort index; only the page's rows come from the table.
+            var pageIds = page.Select(c => c.Id);
+            page = Order(credentials.Where(c => pageIds.Contains(c.Id)), query.SortBy, descending);
+        }
+        var rows = await page
             .Select(c => new CredentialRow(c.Id, c.Name, c.Type, c.LastModifiedUtc))
             .ToListAsync(cancellationToken);
         if (fromEnd)
@@ -57,26 +63,37 @@ public sealed class CredentialService(
         return new CredentialPage(rows, total);
     }
 
-    private static IQueryable<Credential> Filter(PortalDbContext db, string? search)
+    private static async Task<(IQueryable<Credential> Filtered, int Total)> FilterAsync(PortalDbContext db, string? search,
+        CancellationToken cancellationToken)
     {
         var credentials = db.Credentials.AsNoTracking();
         var fragment = search?.Trim();
         if (string.IsNullOrEmpty(fragment))
         {
-            return credentials;
+            return (credentials, await credentials.CountAsync(cancellationToken));
         }
 
         if (fragment.Length < MinSearchFragmentForIndex)
         {
-            // A trigram index cannot answer one or two characters; this scans the (small) name index instead.
+            // A trigram index cannot answer one or two characters; this scans the name index (not the table) instead.
             var pattern = "%" + EscapeLike(fragment) + "%";
-            return credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"));
+            var like = credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"));
+            return (like, await like.CountAsync(cancellationToken));
         }
 
         // FTS5 trigram index (see the AddCredentialNameSearch migration): a substring match without a table scan.
+        // It holds exactly one row per credential, so it also gives the count without touching the table.
         var phrase = "\"" + fragment.Replace("\"", "\"\"") + "\"";
+        var total = await db.Database
+            .SqlQuery<int>($"SELECT COUNT(*) AS Value FROM CredentialNameSearch WHERE CredentialNameSearch MATCH {phrase}")
+            .SingleAsync(cancellationToken);
         var ids = db.Database.SqlQuery<int>($"SELECT rowid AS Value FROM CredentialNameSearch WHERE CredentialNameSearch MATCH {phrase}");
-        return credentials.Where(c => ids.Contains(c.Id));
+        // With many matches, walking the sort's index and testing each id against the matches beats looking every
+        // match up and sorting them all; "Id + 0" keeps SQLite from choosing the lookups.
+        var matching = total > WalkSortIndexAboveMatches
+            ? credentials.Where(c => ids.Contains(c.Id + 0))
+            : credentials.Where(c => ids.Contains(c.Id));
+        return (matching, total);
     }
 
     private static string EscapeLike(string value) =>
