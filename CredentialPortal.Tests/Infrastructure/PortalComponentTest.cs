@@ -28,6 +28,9 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
             options.SnackbarConfiguration.HideTransitionDuration = 0;
         });
         Services.AddSingleton(Database.Credentials);
+        Services.AddSingleton(Database.Alerts);
+        Services.AddSingleton(Database.Sender);
+        Services.AddSingleton(Database.DeliveryLog);
         Popovers = Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();
         Snackbars = Render<MudSnackbarProvider>();
