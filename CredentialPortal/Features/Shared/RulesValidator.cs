@@ -5,11 +5,14 @@ namespace CredentialPortal.Features.Shared;
 
 /// <summary>
 /// Puts a domain rule set's messages beside the form's fields: runs <see cref="Rules"/> on submit and on each
-/// field change, and shows errors the service returned (which stay until that field changes).
+/// field change, and shows errors the service returned (which stay until that field changes). A change re-checks
+/// every field the person has already touched, since rules depend on each other (Location decides what a valid
+/// Field Name is).
 /// </summary>
 public sealed class RulesValidator : ComponentBase, IDisposable
 {
     private ValidationMessageStore? messages;
+    private readonly HashSet<string> touched = [];
     private EditContext? subscribed;
 
     [CascadingParameter]
@@ -43,15 +46,25 @@ public sealed class RulesValidator : ComponentBase, IDisposable
         EditContext.NotifyValidationStateChanged();
     }
 
-    private void ValidateAll(object? sender, ValidationRequestedEventArgs e) => Show(Rules());
+    private void ValidateAll(object? sender, ValidationRequestedEventArgs e)
+    {
+        var errors = Rules();
+        touched.UnionWith(errors.Keys);
+        Show(errors);
+    }
 
     private void ValidateField(object? sender, FieldChangedEventArgs e)
     {
-        var field = e.FieldIdentifier;
-        messages!.Clear(field);
-        if (Rules().TryGetValue(field.FieldName, out var list))
+        touched.Add(e.FieldIdentifier.FieldName);
+        var errors = Rules();
+        foreach (var name in touched)
         {
-            messages.Add(field, list);
+            var field = EditContext.Field(name);
+            messages!.Clear(field);
+            if (errors.TryGetValue(name, out var list))
+            {
+                messages.Add(field, list);
+            }
         }
         EditContext.NotifyValidationStateChanged();
     }

@@ -93,6 +93,22 @@ public class CredentialFormPageTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task Changing_the_location_rechecks_the_field_name()
+    {
+        var page = Render<CredentialFormPage>();
+        await ChooseTypeAsync(page, "Client ID");
+        await TypeAsync(page, "Field Name", "client id");
+        page.WaitForAssertion(() => Assert.Contains(Messages(page), m => m.Contains("not a valid header name (token)")));
+
+        await ChooseLocationAsync(page, "Query Param");
+        page.WaitForAssertion(() => Assert.DoesNotContain(Messages(page), m => m.Contains("not a valid header name")));
+
+        await ChooseLocationAsync(page, "Header");
+        page.WaitForAssertion(() => Assert.Contains(Messages(page), m => m.Contains("not a valid header name (token)")));
+        Assert.DoesNotContain(Messages(page), m => m.StartsWith("Name is required."));
+    }
+
+    [Fact]
     public async Task A_taken_name_is_cautioned_but_can_still_be_saved()
     {
         await SeedAsync(CredentialInputs.ClientId("Twins"));

@@ -1,0 +1,95 @@
+using System.Net;
+using CredentialPortal.Features.Credentials;
+using CredentialPortal.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CredentialPortal.E2E.Infrastructure;
+
+/// <summary>
+/// The real portal on Kestrel, on a free loopback port, with a fresh SQLite file and key ring in its own temp folder.
+/// Configuration goes in through the same keys an operator uses (ConnectionStrings:Portal, DataProtection:KeysPath, Seed:*).
+/// </summary>
+public sealed class PortalApplication : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@portal.test";
+    public const string AdminPassword = "Adm1n-Passw0rd!";
+
+    private readonly bool seedAdministrator;
+
+    private PortalApplication(bool seedAdministrator)
+    {
+        this.seedAdministrator = seedAdministrator;
+        DataFolder = Path.Combine(Path.GetTempPath(), "credentialportal-e2e", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataFolder);
+    }
+
+    public string DataFolder { get; }
+
+    public string DatabasePath => Path.Combine(DataFolder, "portal.db");
+
+    public string KeysPath => Path.Combine(DataFolder, "keys");
+
+    /// <summary>http://127.0.0.1:PORT/ — where the browser goes.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Starts a portal; with <paramref name="seedAdministrator"/> the Seed:* keys create <see cref="AdminEmail"/>.</summary>
+    public static PortalApplication Start(bool seedAdministrator = true)
+    {
+        var app = new PortalApplication(seedAdministrator);
+        try
+        {
+            app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+            app.StartServer();
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
+                ?? throw new InvalidOperationException("The server reports no addresses.");
+            app.BaseUrl = addresses.Addresses.Single().TrimEnd('/') + "/";
+
+            // Guard: the app must really use this test's files, never a developer's database.
+            var storage = app.Services.GetRequiredService<PortalStorage>();
+            if (!storage.DatabasePath.StartsWith(app.DataFolder, StringComparison.Ordinal) ||
+                !storage.KeysPath.StartsWith(app.DataFolder, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"The portal ignored the test's storage settings: {storage}.");
+            }
+            return app;
+        }
+        catch
+        {
+            app.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The app's own domain service, for arranging data and checking what was really stored.</summary>
+    public CredentialService Credentials => Services.GetRequiredService<CredentialService>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={DatabasePath}");
+        builder.UseSetting("DataProtection:KeysPath", KeysPath);
+        builder.UseSetting("Seed:AdminEmail", seedAdministrator ? AdminEmail : "");
+        builder.UseSetting("Seed:AdminPassword", seedAdministrator ? AdminPassword : "");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the temp folder is unique to this run.
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace CredentialPortal.E2E.Pages;
+
+/// <summary>The layout around every signed-in page: app bar (user, Log out) and the navigation.</summary>
+public sealed class AppShell(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    public ILocator LogOutButton => Page.GetByRole(AriaRole.Button, new() { Name = "Log out", Exact = true });
+
+    public ILocator Navigation => Page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
+
+    /// <summary>A group's toggle carries the group's name (e.g. "Toggle Integrations").</summary>
+    public ILocator NavGroup(string name) => Navigation.GetByRole(AriaRole.Button, new() { Name = name });
+
+    public ILocator NavLink(string name) => Navigation.GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
+
+    public async Task ExpectLoggedInAsync(string email)
+    {
+        await Expect(LogOutButton).ToBeVisibleAsync();
+        await Expect(Page.GetByText(email, new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(Page.Locator("[data-interactive=true]")).ToBeAttachedAsync();
+    }
+
+    public async Task LogOutAsync()
+    {
+        await LogOutButton.ClickAsync();
+        await new LoginPage(Page).ExpectOpenAsync();
+    }
+
+    /// <summary>Integrations › Webhook Credentials, through the navigation as a person would.</summary>
+    public async Task<CredentialsListPage> OpenWebhookCredentialsAsync()
+    {
+        var link = NavLink("Webhook Credentials");
+        if (!await link.IsVisibleAsync())
+        {
+            await NavGroup("Integrations").ClickAsync();
+        }
+        await link.ClickAsync();
+        var list = new CredentialsListPage(Page);
+        await list.ExpectOpenAsync();
+        return list;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+
+namespace CredentialPortal.E2E.Pages;
+
+/// <summary>The credential form, the same screen for create (/new) and edit (/{id}).</summary>
+public sealed class CredentialFormPage(IPage page, int? id, bool isEdit = false) : PortalPage(page)
+{
+    public bool IsEdit { get; } = isEdit || id is not null;
+
+    public override string Path => id is null ? "integrations/webhook-credentials/new" : $"integrations/webhook-credentials/{id}";
+
+    public ILocator Name => Field("Name");
+
+    public ILocator Type => Select("Type");
+
+    public ILocator FieldName => Field("Field Name");
+
+    public ILocator Location => Select("Location");
+
+    public ILocator Value => Field("Value");
+
+    public ILocator ClientId => Field("Client ID");
+
+    public ILocator Secret => Field("Secret");
+
+    public ILocator SaveButton => Page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true });
+
+    public ILocator CancelButton => Page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true });
+
+    /// <summary>The spec's caution when another credential already has the name.</summary>
+    public ILocator NameTakenCaution => Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "already named" });
+
+    /// <summary>The message of a save that lost the race with another editor (the form's alert, not the snackbar).</summary>
+    public ILocator ConflictMessage => Page.GetByRole(AriaRole.Alert)
+        .Filter(new() { HasTextRegex = new Regex("changed by someone else", RegexOptions.IgnoreCase) })
+        .Filter(new() { Has = Page.GetByRole(AriaRole.Button, new() { Name = "Reload", Exact = true }) });
+
+    public ILocator ReloadButton => ConflictMessage.GetByRole(AriaRole.Button, new() { Name = "Reload", Exact = true });
+
+    public ILocator Snackbar(string text) => Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = text });
+
+    public ILocator Field(string label) => Page.GetByLabel(label, new() { Exact = true });
+
+    public ILocator Select(string label) => Page.GetByRole(AriaRole.Combobox, new() { Name = label, Exact = true });
+
+    /// <summary>The options of the open select's list.</summary>
+    public ILocator Options => Page.GetByRole(AriaRole.Listbox).GetByRole(AriaRole.Option);
+
+    public override async Task ExpectOpenAsync()
+    {
+        await Expect(Heading(IsEdit ? "Edit credential" : "New credential")).ToBeVisibleAsync();
+        await WaitForInteractiveAsync();
+        await Expect(Name).ToBeVisibleAsync();
+    }
+
+    public Task ChooseTypeAsync(string type) => ChooseAsync(Type, type);
+
+    public Task ChooseLocationAsync(string location) => ChooseAsync(Location, location);
+
+    private async Task ChooseAsync(ILocator select, string option)
+    {
+        await select.ClickAsync();
+        await Page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+        await Expect(select).ToHaveValueAsync(option);
+    }
+
+    /// <summary>Types into a field and leaves it (Tab), as a person moving on to the next field does.</summary>
+    public async Task EnterAsync(ILocator field, string text)
+    {
+        await field.FillAsync(text);
+        await field.PressAsync("Tab");
+    }
+
+    public Task SaveAsync() => SaveButton.ClickAsync();
+
+    /// <summary>The message shown beside a field: its accessible description, and the field marked invalid.</summary>
+    public async Task ExpectFieldErrorAsync(ILocator field, Regex message)
+    {
+        await Expect(field).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(field).ToHaveAccessibleDescriptionAsync(message);
+    }
+}

@@ -1,0 +1,25 @@
+namespace CredentialPortal.E2E.Pages;
+
+/// <summary>/Account/Setup: offered while the portal has no user, to create the first administrator.</summary>
+public sealed class SetupPage(IPage page) : PortalPage(page)
+{
+    public override string Path => "Account/Setup";
+
+    public ILocator Email => Page.GetByLabel("Email", new() { Exact = true });
+
+    public ILocator Password => Page.GetByLabel("Password", new() { Exact = true });
+
+    public ILocator ConfirmPassword => Page.GetByLabel("Confirm password", new() { Exact = true });
+
+    public ILocator CreateButton => Page.GetByRole(AriaRole.Button, new() { Name = "Create administrator", Exact = true });
+
+    public override Task ExpectOpenAsync() => Expect(Heading("Create the first administrator")).ToBeVisibleAsync();
+
+    public async Task CreateAdministratorAsync(string email, string password)
+    {
+        await Email.FillAsync(email);
+        await Password.FillAsync(password);
+        await ConfirmPassword.FillAsync(password);
+        await CreateButton.ClickAsync();
+    }
+}
