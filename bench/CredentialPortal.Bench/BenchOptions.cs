@@ -1,0 +1,91 @@
+namespace CredentialPortal.Bench;
+
+/// <summary>
+/// The command line: <c>--rows N --iterations N --warmup N --budget S --no-analyze --keep --deliveries N
+/// --concurrency N --delivery-budget S --skip-list --skip-delivery</c>.
+/// </summary>
+internal sealed record BenchOptions(
+    int Rows,
+    int Iterations,
+    int Warmup,
+    int BudgetSeconds,
+    bool Analyze,
+    bool Keep,
+    int Deliveries,
+    int Concurrency,
+    int DeliveryBudgetSeconds,
+    bool List,
+    bool Delivery)
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project bench/CredentialPortal.Bench -- [options]
+        List phase (CredentialService over a large file):
+          --rows N        credentials to insert (default 100000)
+          --iterations N  timed iterations per operation and path (default 200)
+          --warmup N      untimed iterations before them (default 20)
+          --budget S      stop an operation's timed loop after S seconds once it has 50 samples (default 2),
+                          so that a slow operation cannot stretch the run; the table prints the sample count
+          --no-analyze    skip ANALYZE after the fill (as a production file that never ran it)
+          --skip-list     skip the fill and the list phase (the delivery phase then runs on an empty file)
+        Delivery phase (test deliveries to a loopback receiver next to a raw HttpClient):
+          --deliveries N     sequential deliveries per path (default 2000); the concurrent run sends 4 x N
+          --concurrency N    deliveries in flight at once in the concurrent run (default 32)
+          --delivery-budget S  stop one path's run (sequential or concurrent) after S seconds (default 12), so that a
+                          slow path cannot stretch the run; the table prints how many it sent
+          --skip-delivery skip the delivery phase
+        --keep            keep the database file (path printed) to inspect with sqlite3
+        """;
+
+    /// <summary>The options, or null (after printing why) when the command line is wrong or asks for help.</summary>
+    public static BenchOptions? Parse(string[] args)
+    {
+        var options = new BenchOptions(Rows: 100_000, Iterations: 200, Warmup: 20, BudgetSeconds: 2, Analyze: true, Keep: false,
+            Deliveries: 2_000, Concurrency: 32, DeliveryBudgetSeconds: 12, List: true, Delivery: true);
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--rows" when TryCount(args, ++i, 1, out var rows):
+                    options = options with { Rows = rows };
+                    break;
+                case "--iterations" when TryCount(args, ++i, 1, out var iterations):
+                    options = options with { Iterations = iterations };
+                    break;
+                case "--warmup" when TryCount(args, ++i, 0, out var warmup):
+                    options = options with { Warmup = warmup };
+                    break;
+                case "--budget" when TryCount(args, ++i, 1, out var budget):
+                    options = options with { BudgetSeconds = budget };
+                    break;
+                case "--no-analyze":
+                    options = options with { Analyze = false };
+                    break;
+                case "--keep":
+                    options = options with { Keep = true };
+                    break;
+                case "--deliveries" when TryCount(args, ++i, 1, out var deliveries):
+                    options = options with { Deliveries = deliveries };
+                    break;
+                case "--concurrency" when TryCount(args, ++i, 1, out var concurrency):
+                    options = options with { Concurrency = concurrency };
+                    break;
+                case "--delivery-budget" when TryCount(args, ++i, 1, out var deliveryBudget):
+                    options = options with { DeliveryBudgetSeconds = deliveryBudget };
+                    break;
+                case "--skip-list":
+                    options = options with { List = false };
+                    break;
+                case "--skip-delivery":
+                    options = options with { Delivery = false };
+                    break;
+                default:
+                    Console.Error.WriteLine(args[i] is "-h" or "--help" ? Usage : $"Unexpected argument '{args[Math.Min(i, args.Length - 1)]}'.\n{Usage}");
+                    return null;
+            }
+        }
+        return options;
+    }
+
+    private static bool TryCount(string[] args, int index, int minimum, out int value) =>
+        int.TryParse(index < args.Length ? args[index] : null, out value) && value >= minimum;
+}

@@ -1,0 +1,580 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CredentialPortal.Data;
+using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Delivery;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CredentialPortal.Bench;
+
+/// <summary>
+/// Issue 4's "Speed": signed-and-logged test deliveries (<see cref="WebhookSender.SendTestAsync"/>: load the alert,
+/// resolve and decrypt its credential, apply the wire format, send through the resilient client, write the delivery
+/// log row) to a loopback receiver, one at a time and many at a time, next to a plain HttpClient sending a body of
+/// the same shape with the same header to the same receiver in the same run. Target: the portal's path at least 25%
+/// of the raw baseline's deliveries per second.
+/// </summary>
+internal static class DeliveryBench
+{
+    public const double TargetRatio = 0.25;
+
+    /// <summary>Each run is split into rounds that alternate the two paths, so that both see the same background load.</summary>
+    private const int Rounds = 4;
+
+    // The seed's example credential (issue 4's Playwright story): Base64("link" + "epona") in the clientid header.
+    private const string FieldName = "clientid";
+    private const string ClientId = "link";
+    private const string Secret = "epona";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>What one delivery came to: delivered (on its first attempt or after retries) or why not.</summary>
+    private readonly record struct Attempt(bool Delivered, int Attempts, string? Error);
+
+    private sealed class Run(string path, int concurrency)
+    {
+        public string Path { get; } = path;
+        public int Concurrency { get; } = concurrency;
+        public List<double> Latencies { get; } = [];
+        public ConcurrentDictionary<string, int> Errors { get; } = new();
+        public int Sent { get; set; }
+        public int Failed { get; set; }
+        public int Retried { get; set; }
+        public TimeSpan Elapsed { get; set; }
+
+        /// <summary>The most thread-pool threads seen while it ran: blocked threads make the pool add more, slowly.</summary>
+        public int MaxThreads { get; set; }
+
+        /// <summary>CPU time of the whole process (both paths' work, the receiver, GC) while it ran.</summary>
+        public TimeSpan Cpu { get; set; }
+        public double CpuPerDelivery => Cpu.TotalMilliseconds / Sent;
+        public double PerSecond => (Sent - Failed) / Elapsed.TotalSeconds;
+    }
+
+    public sealed record Report(string Verdict, bool Correct);
+
+    public static async Task<Report> RunAsync(BenchDatabase database, BenchOptions options)
+    {
+        var wire = new ResolvedCredential(CredentialType.ClientIdAndSecret, FieldName, CredentialLocation.Header, ClientId, Secret).WireValue;
+        await using var receiver = await LoopbackReceiver.StartAsync(FieldName, wire);
+        var (alertId, alert) = await CreateAlertAsync(database, receiver);
+        var url = new Uri(alert.WebhookUrl!);
+
+        // The raw baseline: a plain SocketsHttpHandler with the portal handler's settings (no redirects, no proxy,
+        // 2-minute connection lifetime) but none of its layers, sending a body of the same shape, built once.
+        using var raw = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        })
+        { Timeout = TimeSpan.FromSeconds(30) };
+        var rawBody = JsonSerializer.Serialize(new
+        {
+            IsTest = true,
+            AlertId = alert.Id,
+            AlertName = alert.Name,
+            Kind = alert.Kind.WireName(),
+            Trigger = alert.TriggerSummary(),
+            Timestamp = DateTimeOffset.UtcNow,
+        }, Json);
+        Func<Func<Task<Attempt>>> rawPath = () => () => SendRawAsync(raw, url, rawBody, wire);
+        // One typed client per worker, as each page that sends gets its own from the container.
+        Func<Func<Task<Attempt>>> portalPath = () =>
+        {
+            var sender = database.CreateSender();
+            return () => SendPortalAsync(sender, alertId);
+        };
+
+        await using (var pragma = new SqliteConnection(database.ConnectionString))
+        {
+            await pragma.OpenAsync();
+            Console.WriteLine();
+            Console.WriteLine($"Delivery: alert {alertId} -> POST {url} with credential '{FieldName}' (Client ID and Secret, header); "
+                + $"receiver: Kestrel in this process; SQLite journal_mode={await ScalarAsync(pragma, "PRAGMA journal_mode")}, "
+                + $"synchronous={await ScalarAsync(pragma, "PRAGMA synchronous")} (2 = FULL), file in {Path.GetDirectoryName(database.DatabasePath)}");
+        }
+
+        // Warm-up: JIT tiers, EF's compiled queries, connection pools (SQLite and HTTP) for both paths and both modes.
+        var counts = new Counts();
+        foreach (var (path, concurrency, count) in new[] { (rawPath, 1, 200), (portalPath, 1, 200), (rawPath, options.Concurrency, options.Concurrency * 8),
+                     (portalPath, options.Concurrency, options.Concurrency * 8) })
+        {
+            counts.Add(await RunAsync(path == rawPath ? "raw" : "portal", path, count, concurrency, TimeSpan.FromSeconds(5)), path == portalPath);
+        }
+        Settle();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        var budget = TimeSpan.FromSeconds(options.DeliveryBudgetSeconds);
+        var modes = new[] { (Label: "sequential", Concurrency: 1, Count: options.Deliveries),
+            (Label: $"{options.Concurrency} at a time", Concurrency: options.Concurrency, Count: options.Deliveries * 4) };
+        var results = new List<(string Mode, Run Raw, Run Portal)>();
+        foreach (var mode in modes)
+        {
+            var rawRuns = new List<Run>();
+            var portalRuns = new List<Run>();
+            for (var round = 0; round < Rounds; round++)
+            {
+                var share = (mode.Count + round) / Rounds; // the rounds add up to Count
+                // Alternate which path goes first, so that neither always follows the other's GC or checkpoint.
+                foreach (var portalFirst in round % 2 == 0 ? new[] { false, true } : [true, false])
+                {
+                    var run = await RunAsync(portalFirst ? "portal" : "raw", portalFirst ? portalPath : rawPath, share, mode.Concurrency, budget / Rounds);
+                    (portalFirst ? portalRuns : rawRuns).Add(run);
+                    counts.Add(run, portalFirst);
+                }
+            }
+            results.Add((mode.Label, Merge(rawRuns), Merge(portalRuns)));
+        }
+
+        PrintTable(results);
+        var correct = await CheckAsync(database, receiver, alertId, wire, counts);
+        await BreakdownAsync(database, alert, url, raw, rawBody, wire, options.Concurrency);
+
+        var ratios = results.Select(r => (r.Mode, Ratio: r.Portal.PerSecond / r.Raw.PerSecond)).ToList();
+        var failed = results.Sum(r => r.Portal.Failed + r.Raw.Failed);
+        var missed = ratios.Where(r => !(r.Ratio >= TargetRatio)).ToList();
+        var figures = string.Join("; ", results.Select(r =>
+            $"{r.Mode} {r.Portal.PerSecond:F0}/s vs raw {r.Raw.PerSecond:F0}/s = {100 * r.Portal.PerSecond / r.Raw.PerSecond:F0}%"));
+        var target = $"{TargetRatio * 100:F0}%";
+        var verdict = missed.Count == 0 && failed == 0
+            ? $"TARGET MET: the portal's path is >= {target} of the raw baseline ({figures})."
+            : $"TARGET MISSED: " + (missed.Count > 0 ? $"below {target} of the raw baseline {string.Join(" and ", missed.Select(m => m.Mode))}; " : "")
+              + (failed > 0 ? $"{failed} deliveries failed; " : "") + $"({figures}).";
+        return new Report(verdict, correct && failed == 0);
+    }
+
+    /// <summary>The credential and the alert, created through the app's services as the pages do.</summary>
+    private static async Task<(int Id, Alert Alert)> CreateAlertAsync(BenchDatabase database, LoopbackReceiver receiver)
+    {
+        var credential = await database.Credentials.CreateAsync(new CredentialInput
+        {
+            Name = "Bench receiver",
+            Type = CredentialType.ClientIdAndSecret,
+            FieldName = FieldName,
+            Location = CredentialLocation.Header,
+            ClientId = ClientId,
+            Secret = Secret,
+        });
+        Require(credential, "credential");
+        var created = await database.Alerts.CreateAsync(new AlertInput
+        {
+            Name = "Bench: CPU high",
+            Kind = AlertKind.RuntimeAlert,
+            Metric = "cpu.percent",
+            Comparison = MetricComparison.GreaterThan,
+            Threshold = 90,
+            WindowMinutes = 5,
+            WebhookEnabled = true,
+            WebhookUrl = receiver.Url("hooks/bench").ToString(),
+            WebhookMethod = "POST",
+            CredentialId = credential.Id,
+        });
+        Require(created, "alert");
+        var overview = await database.Alerts.GetOverviewAsync(created.Id)
+            ?? throw new InvalidOperationException("The bench's alert was saved but cannot be read back.");
+        return (created.Id, overview.Alert);
+    }
+
+    private static void Require(SaveResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            var errors = result.Errors is null ? "" : string.Join("; ", result.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
+            throw new InvalidOperationException($"Could not create the bench's {what}: {result.Status} {errors}");
+        }
+    }
+
+    private static async Task<Attempt> SendRawAsync(HttpClient client, Uri url, string body, string wire)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+        };
+        request.Headers.TryAddWithoutValidation(FieldName, wire);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return response.IsSuccessStatusCode ? new(true, 1, null) : new(false, 1, $"HTTP {(int)response.StatusCode}");
+    }
+
+    private static async Task<Attempt> SendPortalAsync(WebhookSender sender, int alertId)
+    {
+        var outcome = await sender.SendTestAsync(alertId);
+        return outcome is null ? new(false, 0, "SendTestAsync returned null: the alert was not found") : new(outcome.Delivered, outcome.Attempts, outcome.Error);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> deliveries, <paramref name="concurrency"/> in flight at once, until done or
+    /// <paramref name="budget"/> has passed. An exception is a failed delivery: its type and message are kept.
+    /// </summary>
+    private static async Task<Run> RunAsync(string label, Func<Func<Task<Attempt>>> path, int count, int concurrency, TimeSpan budget)
+    {
+        var run = new Run(label, concurrency);
+        var next = 0;
+        var failed = 0;
+        var retried = 0;
+        var maxThreads = ThreadPool.ThreadCount;
+        var deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var start = Stopwatch.GetTimestamp();
+        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            var send = path();
+            var latencies = new List<double>();
+            while (Stopwatch.GetTimestamp() < deadline && Interlocked.Increment(ref next) <= count)
+            {
+                var began = Stopwatch.GetTimestamp();
+                Attempt attempt;
+                try
+                {
+                    attempt = await send();
+                }
+                catch (Exception ex)
+                {
+                    attempt = new(false, 0, Describe(ex));
+                }
+                latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
+                var threads = ThreadPool.ThreadCount;
+                if (threads > Volatile.Read(ref maxThreads))
+                {
+                    Interlocked.Exchange(ref maxThreads, threads); // a racy maximum is close enough for a report
+                }
+                if (!attempt.Delivered)
+                {
+                    Interlocked.Increment(ref failed);
+                    run.Errors.AddOrUpdate(attempt.Error ?? "failed, no error given", 1, (_, n) => n + 1);
+                }
+                else if (attempt.Attempts > 1)
+                {
+                    Interlocked.Increment(ref retried);
+                }
+            }
+            return latencies;
+        })).ToList();
+        foreach (var latencies in await Task.WhenAll(workers))
+        {
+            run.Latencies.AddRange(latencies);
+        }
+        run.Elapsed = Stopwatch.GetElapsedTime(start);
+        run.Cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        run.Sent = run.Latencies.Count;
+        run.Failed = failed;
+        run.Retried = retried;
+        run.MaxThreads = maxThreads;
+        return run;
+    }
+
+    /// <summary>The exception chain, outermost first, e.g. "DbUpdateException: ... --> SqliteException: SQLite Error 5: 'database is locked'".</summary>
+    private static string Describe(Exception ex)
+    {
+        var parts = new List<string>();
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            parts.Add($"{e.GetType().Name}: {e.Message}");
+        }
+        return string.Join(" --> ", parts);
+    }
+
+    private static Run Merge(List<Run> runs)
+    {
+        var merged = new Run(runs[0].Path, runs[0].Concurrency)
+        {
+            Sent = runs.Sum(r => r.Sent),
+            Failed = runs.Sum(r => r.Failed),
+            Retried = runs.Sum(r => r.Retried),
+            Elapsed = TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks)),
+            MaxThreads = runs.Max(r => r.MaxThreads),
+            Cpu = TimeSpan.FromTicks(runs.Sum(r => r.Cpu.Ticks)),
+        };
+        foreach (var run in runs)
+        {
+            merged.Latencies.AddRange(run.Latencies);
+            foreach (var (error, n) in run.Errors)
+            {
+                merged.Errors.AddOrUpdate(error, n, (_, m) => m + n);
+            }
+        }
+        return merged;
+    }
+
+    /// <summary>Every delivery the receiver should have seen, and the portal's log rows, for the checks.</summary>
+    private sealed class Counts
+    {
+        public int RawSent { get; private set; }
+        public int PortalCalls { get; private set; }
+        public int PortalThrew { get; private set; }
+        public int PortalFailed { get; private set; }
+
+        public void Add(Run run, bool portal)
+        {
+            if (portal)
+            {
+                PortalCalls += run.Sent;
+                PortalFailed += run.Failed;
+            }
+            else
+            {
+                RawSent += run.Sent;
+            }
+        }
+    }
+
+    private static void PrintTable(List<(string Mode, Run Raw, Run Portal)> results)
+    {
+        const string Row = "{0,-12} | {1,-6} | {2,4} | {3,5} | {4,6} | {5,7} | {6,7} | {7,7} | {8,7} | {9,7} | {10,5} | {11,3} | {12,6} | {13,-7}";
+        Console.WriteLine();
+        Console.WriteLine("Delivery throughput: 'raw' = a plain HttpClient POST; 'portal' = WebhookSender.SendTestAsync (alert load, credential"
+            + "\nresolve + decrypt, wire format, resilient client, delivery log row). Each run in " + Rounds + " rounds alternating the paths;"
+            + "\ndeliveries/s = delivered / wall time; latency per delivery in ms; '>=150' = deliveries that took 150 ms or more;"
+            + "\n'thr' = most thread-pool threads seen during the run; 'cpu/dl' = process CPU ms per delivery (receiver included).");
+        var header = string.Format(CultureInfo.InvariantCulture, Row, "mode", "path", "infl", "n", "time s", "deliv/s", "p50", "p95", "p99", "max",
+            ">=150", "thr", "cpu/dl", "portal/raw");
+        Console.WriteLine(header);
+        Console.WriteLine(new string('-', header.Length));
+        foreach (var (mode, raw, portal) in results)
+        {
+            foreach (var run in new[] { raw, portal })
+            {
+                var latency = Summary.Of(run.Latencies); // sorts them
+                var slow = run.Latencies.Count(ms => ms >= 150);
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, Row, mode, run.Path, run.Concurrency, run.Sent,
+                    run.Elapsed.TotalSeconds.ToString("F2"), run.PerSecond.ToString("F0"), latency.Median.ToString("F3"), latency.P95.ToString("F3"),
+                    Percentile(run.Latencies, 0.99).ToString("F1"), run.Latencies[^1].ToString("F1"), slow, run.MaxThreads,
+                    run.CpuPerDelivery.ToString("F3"),
+                    run == portal ? $"{100 * portal.PerSecond / raw.PerSecond:F1}%" : ""));
+            }
+        }
+        foreach (var (mode, raw, portal) in results)
+        {
+            foreach (var run in new[] { raw, portal }.Where(r => r.Failed > 0 || r.Retried > 0))
+            {
+                Console.WriteLine($"!! {mode}, {run.Path}: {run.Failed} of {run.Sent} failed, {run.Retried} delivered only after a retry");
+                foreach (var (error, n) in run.Errors.OrderByDescending(e => e.Value).Take(5))
+                {
+                    Console.WriteLine($"   {n} x {error}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Nearest rank, of a sorted list.</summary>
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    /// <summary>
+    /// The receiver saw every request with the right credential, and the portal logged every delivery it made,
+    /// masked. Prints what it checked; false when something is off.
+    /// </summary>
+    private static async Task<bool> CheckAsync(BenchDatabase database, LoopbackReceiver receiver, int alertId, string wire, Counts counts)
+    {
+        await using var connection = new SqliteConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT COUNT(*), COALESCE(SUM(Delivered), 0), COALESCE(SUM(Attempts), 0), COALESCE(SUM(Attempts = 1), 0),
+                   COALESCE(SUM(instr(Headers, $masked) > 0), 0), COALESCE(SUM(instr(Headers || Url, $wire) > 0), 0)
+            FROM WebhookDeliveries WHERE AlertId = $alert
+            """;
+        command.Parameters.AddWithValue("$alert", alertId);
+        command.Parameters.AddWithValue("$masked", $"{FieldName}: {CredentialWireFormat.Mask}");
+        command.Parameters.AddWithValue("$wire", wire);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (rows, delivered, attempts, firstTry, masked, leaked) =
+            (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+
+        var problems = new List<string>();
+        // A call that threw wrote no row (the log write is its last step), so rows <= calls; retries add requests.
+        if (rows != counts.PortalCalls)
+        {
+            problems.Add($"{counts.PortalCalls} portal deliveries but {rows} log rows (a call that threw writes none)");
+        }
+        if (delivered != rows || firstTry != rows || masked != rows)
+        {
+            problems.Add($"of {rows} log rows {delivered} say delivered, {firstTry} on the first attempt, {masked} show the masked header");
+        }
+        if (leaked > 0)
+        {
+            problems.Add($"{leaked} log rows contain the credential's wire value");
+        }
+        var expected = counts.RawSent + attempts;
+        if (receiver.Received != expected)
+        {
+            problems.Add($"the receiver got {receiver.Received} requests, expected {expected} ({counts.RawSent} raw + {attempts} logged portal attempts)");
+        }
+        if (receiver.Authenticated != receiver.Received)
+        {
+            problems.Add($"{receiver.Received - receiver.Authenticated} of {receiver.Received} requests lacked '{FieldName}: {wire}'");
+        }
+
+        Console.WriteLine();
+        if (problems.Count == 0)
+        {
+            Console.WriteLine($"Delivery checks: the receiver got all {receiver.Received} requests ({counts.RawSent} raw, {counts.PortalCalls} portal, "
+                + $"warm-up included), each with '{FieldName}: {wire}'; {rows} log rows, one per portal delivery, all delivered on the "
+                + $"first attempt, header masked, no credential in any row.");
+        }
+        foreach (var problem in problems)
+        {
+            Console.WriteLine($"DELIVERY CHECK FAILED: {problem}");
+        }
+        return problems.Count == 0;
+    }
+
+    /// <summary>
+    /// Where the portal's time goes: each step of SendTestAsync timed on its own, one at a time, with the same
+    /// services; and the log write alone at full concurrency, since SQLite takes one writer at a time.
+    /// </summary>
+    private static async Task BreakdownAsync(BenchDatabase database, Alert alert, Uri url, HttpClient raw, string rawBody, string wire, int concurrency)
+    {
+        const int Count = 300;
+        var budget = TimeSpan.FromSeconds(2);
+        var factory = database.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var credentials = database.Credentials;
+        var httpFactory = database.Services.GetRequiredService<IHttpClientFactory>();
+        var resolved = await credentials.ResolveAsync(alert.CredentialId!.Value)
+            ?? throw new InvalidOperationException("The bench's credential does not resolve.");
+
+        async Task<Attempt> LoadAlert()
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            var found = await db.Set<Alert>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == alert.Id);
+            return new(found is not null, 1, found is null ? "alert not found" : null);
+        }
+
+        async Task<Attempt> Resolve() =>
+            await credentials.ResolveAsync(alert.CredentialId!.Value) is { } c ? new(true, 1, null) : new(false, 1, "credential not found");
+
+        // The typed client's name is the class name; it has the app's handler chain (resilience, connect-time SSRF
+        // check, attempt counter) but none of the sender's database work.
+        Func<Task<Attempt>> ResilientSend()
+        {
+            var client = httpFactory.CreateClient(nameof(WebhookSender));
+            return async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, url)
+                {
+                    Content = new StringContent(rawBody, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+                };
+                CredentialWireFormat.Apply(request, resolved);
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                return new(response.IsSuccessStatusCode, 1, response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}");
+            };
+        }
+
+        // The sender's RecordAsync, as it writes: a new context, one row, SaveChanges. Rows go to a second alert so
+        // that the checks above stay exact.
+        var logAlert = await database.Alerts.CreateAsync(new AlertInput
+        {
+            Name = "Bench: log writes",
+            Kind = AlertKind.RuntimeAlert,
+            Metric = "cpu.percent",
+            Comparison = MetricComparison.GreaterThan,
+            Threshold = 90,
+            WindowMinutes = 5,
+        });
+        Require(logAlert, "log-write alert");
+        async Task<Attempt> WriteLog()
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            db.Set<WebhookDelivery>().Add(new WebhookDelivery
+            {
+                AlertId = logAlert.Id,
+                SentAtUtc = DateTime.UtcNow,
+                IsTest = true,
+                Delivered = true,
+                StatusCode = 200,
+                Attempts = 1,
+                DurationMs = 1,
+                Method = "POST",
+                Url = url.AbsoluteUri,
+                Headers = $"Content-Type: application/json\n{FieldName}: {CredentialWireFormat.Mask}",
+            });
+            await db.SaveChangesAsync();
+            return new(true, 1, null);
+        }
+
+        // The same row by plain SQL on one open connection, with the file's default synchronous=FULL (an fsync of the
+        // WAL on every commit) and with NORMAL (WAL mode's usual choice: durable at checkpoints, never corrupt).
+        // Not pooled: the synchronous setting must not outlive this connection.
+        await using var writer = new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString());
+        await writer.OpenAsync();
+        await using var insert = writer.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO WebhookDeliveries (AlertId, SentAtUtc, IsTest, Delivered, StatusCode, Attempts, DurationMs, Error, Method, Url, Headers)
+            VALUES ($alert, $sent, 1, 1, 200, 1, 1, NULL, 'POST', $url, $headers)
+            """;
+        insert.Parameters.AddWithValue("$alert", logAlert.Id);
+        var sent = insert.Parameters.Add("$sent", SqliteType.Text);
+        insert.Parameters.AddWithValue("$url", url.AbsoluteUri);
+        insert.Parameters.AddWithValue("$headers", $"Content-Type: application/json\n{FieldName}: {CredentialWireFormat.Mask}");
+        insert.Prepare();
+        Func<Func<Task<Attempt>>> RawInsert(string synchronous) => () =>
+        {
+            using (var pragma = writer.CreateCommand())
+            {
+                pragma.CommandText = $"PRAGMA synchronous={synchronous}";
+                pragma.ExecuteNonQuery();
+            }
+            return async () =>
+            {
+                sent.Value = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+                await insert.ExecuteNonQueryAsync();
+                return new(true, 1, null);
+            };
+        };
+
+        var steps = new (string Label, Func<Func<Task<Attempt>>> Path, int Concurrency)[]
+        {
+            ("load the alert (EF, new context)", () => LoadAlert, 1),
+            ("resolve + decrypt the credential", () => Resolve, 1),
+            ("send via the 'webhook' client (resilience, SSRF connect check)", ResilientSend, 1),
+            ("send via a plain HttpClient (the raw path)", () => () => SendRawAsync(raw, url, rawBody, wire), 1),
+            ("write one delivery log row (EF, new context, SaveChanges)", () => WriteLog, 1),
+            ($"write one delivery log row, {concurrency} at a time", () => WriteLog, concurrency),
+            ("  same row, plain SQL on one connection, synchronous=FULL", RawInsert("FULL"), 1),
+            ("  same row, plain SQL on one connection, synchronous=NORMAL", RawInsert("NORMAL"), 1),
+            ($"send via the 'webhook' client, {concurrency} at a time", ResilientSend, concurrency),
+        };
+        const string Row = "{0,-64} | {1,4} | {2,5} | {3,7} | {4,7} | {5,7} | {6,7} | {7,5} | {8,6} | {9,6}";
+        Console.WriteLine();
+        Console.WriteLine($"Where the portal's time goes: the steps of SendTestAsync on their own (up to {Count} each, or {budget.TotalSeconds:F0} s; "
+            + "after 20 untimed)");
+        var header = string.Format(CultureInfo.InvariantCulture, Row, "step", "infl", "n", "p50", "p95", "p99", "max", ">=150", "per s", "cpu/op");
+        Console.WriteLine(header);
+        Console.WriteLine(new string('-', header.Length));
+        foreach (var (label, path, inFlight) in steps)
+        {
+            await RunAsync(label, path, 20, inFlight, budget);
+            var run = await RunAsync(label, path, inFlight == 1 ? Count : Count * 4, inFlight, budget);
+            var latency = Summary.Of(run.Latencies);
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, Row, label, inFlight, run.Sent, latency.Median.ToString("F3"),
+                latency.P95.ToString("F3"), Percentile(run.Latencies, 0.99).ToString("F1"), run.Latencies[^1].ToString("F1"),
+                run.Latencies.Count(ms => ms >= 150), run.PerSecond.ToString("F0"), run.CpuPerDelivery.ToString("F3")));
+            foreach (var (error, n) in run.Errors.OrderByDescending(e => e.Value).Take(3))
+            {
+                Console.WriteLine($"   !! {n} x {error}");
+            }
+        }
+    }
+
+    private static async Task<string> ScalarAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) ?? "";
+    }
+
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Data.Sqlite;
+
+namespace CredentialPortal.Bench;
+
+/// <summary>
+/// The commands one service call executed, prepared once on an open connection and replayed as they are:
+/// the floor that EF, the context and the connection pool add their cost to.
+/// </summary>
+internal sealed class RawQuery : IDisposable
+{
+    private readonly List<SqliteCommand> commands;
+
+    public RawQuery(SqliteConnection connection, IReadOnlyList<RecordedCommand> recorded)
+    {
+        commands = recorded.Select(r => CreateCommand(connection, r, prefix: "")).ToList();
+        foreach (var command in commands)
+        {
+            command.Prepare();
+        }
+    }
+
+    /// <summary>Runs every command, reading every value as EF would; returns the rows of the last one (the page).</summary>
+    public int Run()
+    {
+        var rows = 0;
+        foreach (var command in commands)
+        {
+            using var reader = command.ExecuteReader();
+            rows = 0;
+            while (reader.Read())
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    _ = reader.GetValue(i);
+                }
+                rows++;
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>EXPLAIN QUERY PLAN of one recorded command, as an indented tree.</summary>
+    public static IReadOnlyList<string> ExplainPlan(SqliteConnection connection, RecordedCommand recorded)
+    {
+        using var command = CreateCommand(connection, recorded, prefix: "EXPLAIN QUERY PLAN ");
+        using var reader = command.ExecuteReader();
+        var depths = new Dictionary<long, int>();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            var id = reader.GetInt64(0);
+            var parent = reader.GetInt64(1);
+            var depth = depths.TryGetValue(parent, out var parentDepth) ? parentDepth + 1 : 0;
+            depths[id] = depth;
+            lines.Add(new string(' ', depth * 3) + "`--" + reader.GetString(3));
+        }
+        return lines;
+    }
+
+    private static SqliteCommand CreateCommand(SqliteConnection connection, RecordedCommand recorded, string prefix)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = prefix + recorded.Text;
+        foreach (var (name, value) in recorded.Parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in commands)
+        {
+            command.Dispose();
+        }
+    }
+}
