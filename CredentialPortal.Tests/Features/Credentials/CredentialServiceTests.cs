@@ -1,4 +1,5 @@
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Shared;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,5 @@
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Shared;
 
 namespace CredentialPortal.Features.Alerts;
 
@@ -12,66 +13,58 @@ public static class AlertRules
     /// <summary>Field name → messages. Header fields are keyed "Headers[i].Name" / "Headers[i].Value".</summary>
     public static Dictionary<string, string[]> Validate(AlertInput input)
     {
-        var errors = new Dictionary<string, List<string>>();
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list))
-            {
-                errors[field] = list = [];
-            }
-            list.Add(message);
-        }
+        var errors = new ValidationErrors();
 
         if (string.IsNullOrWhiteSpace(input.Name))
         {
-            Add(nameof(input.Name), "Name is required.");
+            errors.Add(nameof(input.Name), "Name is required.");
         }
         else if (input.Name.Trim().Length > NameMaxLength)
         {
-            Add(nameof(input.Name), $"Name must be at most {NameMaxLength} characters.");
+            errors.Add(nameof(input.Name), $"Name must be at most {NameMaxLength} characters.");
         }
         else if (CredentialRules.HasForbiddenControlChars(input.Name))
         {
-            Add(nameof(input.Name), "Name must not contain line breaks (CR, LF) or NUL characters.");
+            errors.Add(nameof(input.Name), "Name must not contain line breaks (CR, LF) or NUL characters.");
         }
 
         if (input.Kind == AlertKind.PlatformEvent)
         {
             if (AlertCatalogue.PlatformEvents.All(e => e.Key != input.PlatformEvent))
             {
-                Add(nameof(input.PlatformEvent), "Choose the platform event that triggers the alert.");
+                errors.Add(nameof(input.PlatformEvent), "Choose the platform event that triggers the alert.");
             }
         }
         else if (input.Kind == AlertKind.RuntimeAlert)
         {
             if (AlertCatalogue.Metrics.All(m => m.Key != input.Metric))
             {
-                Add(nameof(input.Metric), "Choose a metric.");
+                errors.Add(nameof(input.Metric), "Choose a metric.");
             }
             if (input.Comparison is null || !Enum.IsDefined(input.Comparison.Value))
             {
-                Add(nameof(input.Comparison), "Choose a comparison.");
+                errors.Add(nameof(input.Comparison), "Choose a comparison.");
             }
             if (input.Threshold is null || !double.IsFinite(input.Threshold.Value))
             {
-                Add(nameof(input.Threshold), "Threshold is required.");
+                errors.Add(nameof(input.Threshold), "Threshold is required.");
             }
             if (input.WindowMinutes is null || !AlertCatalogue.Windows.Contains(input.WindowMinutes.Value))
             {
-                Add(nameof(input.WindowMinutes), "Choose a window.");
+                errors.Add(nameof(input.WindowMinutes), "Choose a window.");
             }
         }
         else
         {
-            Add(nameof(input.Kind), "Unknown kind of alert.");
+            errors.Add(nameof(input.Kind), "Unknown kind of alert.");
         }
 
         if (input.WebhookEnabled)
         {
-            ValidateWebhook(input, Add);
+            ValidateWebhook(input, errors.Add);
         }
 
-        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+        return errors.ToDictionary();
     }
 
     private static void ValidateWebhook(AlertInput input, Action<string, string> add)

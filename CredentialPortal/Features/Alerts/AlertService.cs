@@ -1,6 +1,7 @@
 using CredentialPortal.Data;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
+using CredentialPortal.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Features.Alerts;

@@ -60,18 +60,3 @@ public sealed record CredentialListQuery(
 
 /// <summary>An alert (or anything else) that points at a credential; shown before deletion.</summary>
 public sealed record CredentialReference(string Description, string Href);
-
-public enum SaveStatus
-{
-    Saved,
-    Invalid,
-    Conflict,
-    NotFound,
-}
-
-public sealed record SaveResult(SaveStatus Status, int Id = 0, IReadOnlyDictionary<string, string[]>? Errors = null)
-{
-    public bool Succeeded => Status == SaveStatus.Saved;
-
-    public static SaveResult Invalid(IReadOnlyDictionary<string, string[]> errors) => new(SaveStatus.Invalid, Errors: errors);
-}

@@ -1,4 +1,5 @@
 using System.Buffers;
+using CredentialPortal.Features.Shared;
 
 namespace CredentialPortal.Features.Credentials;
 
@@ -25,68 +26,60 @@ public static class CredentialRules
     /// <summary>Field name → messages; empty when the input is valid.</summary>
     public static Dictionary<string, string[]> Validate(CredentialInput input, bool isCreate)
     {
-        var errors = new Dictionary<string, List<string>>();
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list))
-            {
-                errors[field] = list = [];
-            }
-            list.Add(message);
-        }
+        var errors = new ValidationErrors();
 
         if (string.IsNullOrWhiteSpace(input.Name))
         {
-            Add(nameof(input.Name), "Name is required.");
+            errors.Add(nameof(input.Name), "Name is required.");
         }
         else if (input.Name.Trim().Length > NameMaxLength)
         {
-            Add(nameof(input.Name), $"Name must be at most {NameMaxLength} characters.");
+            errors.Add(nameof(input.Name), $"Name must be at most {NameMaxLength} characters.");
         }
 
         if (input.Type is null || !Enum.IsDefined(input.Type.Value))
         {
-            Add(nameof(input.Type), "Choose a type.");
+            errors.Add(nameof(input.Type), "Choose a type.");
         }
 
         if (!Enum.IsDefined(input.Location))
         {
-            Add(nameof(input.Location), "Choose where the credential goes: Header or Query Param.");
+            errors.Add(nameof(input.Location), "Choose where the credential goes: Header or Query Param.");
         }
 
         if (string.IsNullOrWhiteSpace(input.FieldName))
         {
-            Add(nameof(input.FieldName), "Field Name is required.");
+            errors.Add(nameof(input.FieldName), "Field Name is required.");
         }
         else if (input.FieldName.Trim().Length > FieldNameMaxLength)
         {
-            Add(nameof(input.FieldName), $"Field Name must be at most {FieldNameMaxLength} characters.");
+            errors.Add(nameof(input.FieldName), $"Field Name must be at most {FieldNameMaxLength} characters.");
         }
         else if (input.Location == CredentialLocation.Header && !IsHttpToken(input.FieldName.Trim()))
         {
-            Add(nameof(input.FieldName),
+            errors.Add(nameof(input.FieldName),
                 "Field Name is not a valid header name (token): use only letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ (no spaces).");
         }
 
         var clientIdLabel = input.Type == CredentialType.ClientIdAndSecret ? "Client ID" : "Value";
         if (isCreate && string.IsNullOrEmpty(input.ClientId))
         {
-            Add(nameof(input.ClientId), $"{clientIdLabel} is required.");
+            errors.Add(nameof(input.ClientId), $"{clientIdLabel} is required.");
         }
         else if (input.ClientId is { Length: > ValueMaxLength })
         {
-            Add(nameof(input.ClientId), $"{clientIdLabel} must be at most {ValueMaxLength} characters.");
+            errors.Add(nameof(input.ClientId), $"{clientIdLabel} must be at most {ValueMaxLength} characters.");
         }
 
         if (input.Type == CredentialType.ClientIdAndSecret)
         {
             if (isCreate && string.IsNullOrEmpty(input.Secret))
             {
-                Add(nameof(input.Secret), "Secret is required.");
+                errors.Add(nameof(input.Secret), "Secret is required.");
             }
             else if (input.Secret is { Length: > ValueMaxLength })
             {
-                Add(nameof(input.Secret), $"Secret must be at most {ValueMaxLength} characters.");
+                errors.Add(nameof(input.Secret), $"Secret must be at most {ValueMaxLength} characters.");
             }
         }
 
@@ -100,10 +93,10 @@ public static class CredentialRules
         {
             if (HasForbiddenControlChars(value))
             {
-                Add(field, $"{label} must not contain line breaks (CR, LF) or NUL characters.");
+                errors.Add(field, $"{label} must not contain line breaks (CR, LF) or NUL characters.");
             }
         }
 
-        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+        return errors.ToDictionary();
     }
 }

@@ -1,5 +1,6 @@
 using CredentialPortal.Data;
 using Microsoft.AspNetCore.DataProtection;
+using CredentialPortal.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Features.Credentials;
