@@ -308,6 +308,40 @@ public sealed class CredentialServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Further_types_store_their_own_fields_and_keep_secrets_on_edit()
+    {
+        var basic = await CreateAsync(new CredentialInput
+        {
+            Name = "Legacy", Type = CredentialType.BasicAuth, FieldName = "ignored", Location = CredentialLocation.QueryParam,
+            ClientId = "webhook_user", Secret = "secure_password_123",
+        });
+        var stored = await Service.ResolveAsync(basic);
+        Assert.Equal(("Authorization", CredentialLocation.Header, "Basic d2ViaG9va191c2VyOnNlY3VyZV9wYXNzd29yZF8xMjM="),
+            (stored!.FieldName, stored.Location, stored.WireValue));
+
+        var bearer = await CreateAsync(new CredentialInput { Name = "Token", Type = CredentialType.BearerToken, FieldName = "Authorization", Secret = "tok_1234567890" });
+        var edit = (await Service.GetForEditAsync(bearer))!;
+        Assert.Equal(("7890", true), (edit.SecretHint, edit.HasSecret));
+        var input = edit.ToInput();
+        input.FieldName = "X-API-Key";
+        Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(bearer, input)).Status);
+        Assert.Equal("tok_1234567890", (await Service.ResolveAsync(bearer))!.WireValue);
+
+        var hmac = await CreateAsync(new CredentialInput
+        {
+            Name = "Signed", Type = CredentialType.HmacSignature, FieldName = "X-Signature", ClientId = "key", Secret = "plain-secret",
+            Format = HmacFormat.TimestampSignatureKey,
+        });
+        input = (await Service.GetForEditAsync(hmac))!.ToInput();
+        input.Format = HmacFormat.StandardWebhooks;
+        var refused = await Service.UpdateAsync(hmac, input);
+        Assert.Contains("whsec_", refused.Errors!["Secret"][0]);
+        input.Secret = CredentialRules.NewStandardWebhooksSecret();
+        Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(hmac, input)).Status);
+        Assert.Equal(HmacFormat.StandardWebhooks, (await Service.ResolveAsync(hmac))!.Format);
+    }
+
+    [Fact]
     public async Task Saved_values_are_trimmed_except_the_secret_material()
     {
         var id = await CreateAsync(CredentialInputs.ClientIdAndSecret(name: "  padded  ", fieldName: " clientid ", clientId: " id ", secret: " s "));

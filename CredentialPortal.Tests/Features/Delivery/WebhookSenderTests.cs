@@ -59,6 +59,49 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_hmac_signature_covers_exactly_the_body_the_receiver_got()
+    {
+        var credential = await CredentialAsync(new CredentialInput
+        {
+            Name = "Signed", Type = CredentialType.HmacSignature, FieldName = "X-Signature", ClientId = "key_1", Secret = "shh-its-a-secret",
+            Format = HmacFormat.TimestampSignatureKey,
+        });
+        var alert = await AlertAsync("signed", credential);
+
+        Assert.True((await database.Sender.SendTestAsync(alert))!.Delivered);
+
+        var request = Assert.Single(receiver.Requests);
+        var parts = request.Headers["X-Signature"].Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        var expected = System.Security.Cryptography.HMACSHA256.HashData("shh-its-a-secret"u8.ToArray(),
+            System.Text.Encoding.UTF8.GetBytes($"{parts["t"]}.{request.Body}"));
+        Assert.True(System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(parts["v1"])));
+        Assert.Equal("key_1", parts["key"]);
+        var logged = Assert.Single((await database.DeliveryLog.ListAsync(alert, 0, 10)).Items);
+        Assert.Contains("X-Signature: ****", logged.Headers);
+        Assert.DoesNotContain(parts["v1"], logged.Headers);
+    }
+
+    [Fact]
+    public async Task Basic_and_bearer_credentials_reach_the_receiver()
+    {
+        var basic = await AlertAsync("basic", await CredentialAsync(new CredentialInput
+        {
+            Name = "Basic", Type = CredentialType.BasicAuth, ClientId = "webhook_user", Secret = "secure_password_123",
+        }));
+        var bearer = await AlertAsync("bearer", await CredentialAsync(new CredentialInput
+        {
+            Name = "Bearer", Type = CredentialType.BearerToken, FieldName = "X-API-Key", Secret = "api_key_12345",
+        }));
+
+        await database.Sender.SendTestAsync(basic);
+        await database.Sender.SendTestAsync(bearer);
+
+        var requests = receiver.Requests.ToArray();
+        Assert.Equal("Basic d2ViaG9va191c2VyOnNlY3VyZV9wYXNzd29yZF8xMjM=", requests[0].Headers["Authorization"]);
+        Assert.Equal("api_key_12345", requests[1].Headers["X-API-Key"]);
+    }
+
+    [Fact]
     public async Task A_client_id_goes_raw_and_no_auth_adds_nothing()
     {
         var alert = await AlertAsync("raw", await CredentialAsync(CredentialInputs.ClientId(value: "link")));

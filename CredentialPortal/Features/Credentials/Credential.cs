@@ -4,6 +4,19 @@ public enum CredentialType
 {
     ClientId = 1,
     ClientIdAndSecret = 2,
+    BearerToken = 3,
+    BasicAuth = 4,
+    HmacSignature = 5,
+}
+
+/// <summary>How an HMAC Signature credential signs (PRODUCT.md, "Further credential types").</summary>
+public enum HmacFormat
+{
+    /// <summary><c>X-Signature: t=&lt;unix s&gt;,v1=&lt;hex HMAC-SHA256 of "t.body"&gt;,key=&lt;key id&gt;</c>.</summary>
+    TimestampSignatureKey = 1,
+
+    /// <summary>The Standard Webhooks headers webhook-id, webhook-timestamp and webhook-signature.</summary>
+    StandardWebhooks = 2,
 }
 
 public enum CredentialLocation
@@ -12,7 +25,10 @@ public enum CredentialLocation
     QueryParam = 2,
 }
 
-/// <summary>A webhook credential. The client id and secret are only ever held here encrypted (Data Protection).</summary>
+/// <summary>
+/// A webhook credential. Its two values are only ever held here encrypted (Data Protection): the client id, user
+/// name or key id, and the secret, token or password.
+/// </summary>
 public class Credential
 {
     public int Id { get; set; }
@@ -20,8 +36,12 @@ public class Credential
     public CredentialType Type { get; set; }
     public required string FieldName { get; set; }
     public CredentialLocation Location { get; set; }
-    public required string ProtectedClientId { get; set; }
+    /// <summary>Empty for types without a first value (Bearer Token).</summary>
+    public string ProtectedClientId { get; set; } = "";
     public string? ProtectedSecret { get; set; }
+
+    /// <summary>HMAC Signature only.</summary>
+    public HmacFormat? Format { get; set; }
     public DateTime CreatedUtc { get; set; }
     public DateTime LastModifiedUtc { get; set; }
 
@@ -35,7 +55,46 @@ public static class CredentialTypeNames
     {
         CredentialType.ClientId => "Client ID",
         CredentialType.ClientIdAndSecret => "Client ID and Secret",
+        CredentialType.BearerToken => "Bearer Token",
+        CredentialType.BasicAuth => "Basic Auth",
+        CredentialType.HmacSignature => "HMAC Signature",
         _ => type.ToString(),
+    };
+
+    public static string DisplayName(this HmacFormat format) => format switch
+    {
+        HmacFormat.StandardWebhooks => "Standard Webhooks",
+        _ => "t=,v1=,key=",
+    };
+
+    /// <summary>The label of the first value (stored as ProtectedClientId), or null when the type has none.</summary>
+    public static string? ClientIdLabel(this CredentialType type) => type switch
+    {
+        CredentialType.ClientId => "Value",
+        CredentialType.ClientIdAndSecret => "Client ID",
+        CredentialType.BasicAuth => "Username",
+        CredentialType.HmacSignature => "Key ID",
+        _ => null,
+    };
+
+    /// <summary>The label of the write-only secret (stored as ProtectedSecret), or null when the type has none.</summary>
+    public static string? SecretLabel(this CredentialType type) => type switch
+    {
+        CredentialType.ClientIdAndSecret or CredentialType.HmacSignature => "Secret",
+        CredentialType.BearerToken => "Token",
+        CredentialType.BasicAuth => "Password",
+        _ => null,
+    };
+
+    /// <summary>Whether the person picks the header or query field name and location (the spec's two types).</summary>
+    public static bool HasLocation(this CredentialType type) => type is CredentialType.ClientId or CredentialType.ClientIdAndSecret;
+
+    /// <summary>The header name a new credential of the type starts with.</summary>
+    public static string DefaultFieldName(this CredentialType type) => type switch
+    {
+        CredentialType.BearerToken or CredentialType.BasicAuth => "Authorization",
+        CredentialType.HmacSignature => "X-Signature",
+        _ => "",
     };
 
     public static string DisplayName(this CredentialLocation location) => location switch

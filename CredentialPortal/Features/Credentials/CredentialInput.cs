@@ -1,8 +1,9 @@
 namespace CredentialPortal.Features.Credentials;
 
 /// <summary>
-/// What the credential form binds. <see cref="ClientId"/> is the "Value" of a Client ID credential and the
-/// "Client ID" of a Client ID and Secret one. On edit, an empty ClientId or Secret keeps the stored one.
+/// What the credential form binds. <see cref="ClientId"/> is the first value (Value, Client ID, Username, Key ID)
+/// and <see cref="Secret"/> the write-only one (Secret, Token, Password), as <see cref="CredentialTypeNames"/>
+/// labels them per type. On edit, an empty ClientId or Secret keeps the stored one.
 /// </summary>
 public sealed class CredentialInput
 {
@@ -12,6 +13,9 @@ public sealed class CredentialInput
     public CredentialLocation Location { get; set; } = CredentialLocation.Header;
     public string? ClientId { get; set; }
     public string? Secret { get; set; }
+
+    /// <summary>HMAC Signature only.</summary>
+    public HmacFormat? Format { get; set; } = HmacFormat.TimestampSignatureKey;
 
     /// <summary>The version the editor loaded; a save against a newer one is refused.</summary>
     public int Version { get; set; }
@@ -24,6 +28,7 @@ public sealed record CredentialForEdit(
     CredentialType Type,
     string FieldName,
     CredentialLocation Location,
+    HmacFormat? Format,
     string? ClientIdHint,
     string? SecretHint,
     bool HasSecret,
@@ -36,6 +41,7 @@ public sealed record CredentialForEdit(
         Type = Type,
         FieldName = FieldName,
         Location = Location,
+        Format = Format,
         Version = Version,
     };
 }

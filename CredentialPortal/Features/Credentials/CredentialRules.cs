@@ -42,27 +42,44 @@ public static class CredentialRules
             errors.Add(nameof(input.Type), "Choose a type.");
         }
 
-        if (!Enum.IsDefined(input.Location))
+        var type = input.Type ?? CredentialType.ClientId;
+        var fieldLabel = type.HasLocation() ? "Field Name" : "Header Name";
+        if (type.HasLocation() && !Enum.IsDefined(input.Location))
         {
             errors.Add(nameof(input.Location), "Choose where the credential goes: Header or Query Param.");
         }
-
-        if (string.IsNullOrWhiteSpace(input.FieldName))
+        if (type == CredentialType.HmacSignature && (input.Format is null || !Enum.IsDefined(input.Format.Value)))
         {
-            errors.Add(nameof(input.FieldName), "Field Name is required.");
+            errors.Add(nameof(input.Format), "Choose a signature format.");
+        }
+
+        // Basic Auth always goes in Authorization, and Standard Webhooks names its own headers.
+        var hasFieldName = type != CredentialType.BasicAuth && !(type == CredentialType.HmacSignature && input.Format == HmacFormat.StandardWebhooks);
+        var inHeader = !type.HasLocation() || input.Location == CredentialLocation.Header;
+        if (!hasFieldName)
+        {
+            // nothing to name
+        }
+        else if (string.IsNullOrWhiteSpace(input.FieldName))
+        {
+            errors.Add(nameof(input.FieldName), $"{fieldLabel} is required.");
         }
         else if (input.FieldName.Trim().Length > FieldNameMaxLength)
         {
-            errors.Add(nameof(input.FieldName), $"Field Name must be at most {FieldNameMaxLength} characters.");
+            errors.Add(nameof(input.FieldName), $"{fieldLabel} must be at most {FieldNameMaxLength} characters.");
         }
-        else if (input.Location == CredentialLocation.Header && !IsHttpToken(input.FieldName.Trim()))
+        else if (inHeader && !IsHttpToken(input.FieldName.Trim()))
         {
             errors.Add(nameof(input.FieldName),
-                "Field Name is not a valid header name (token): use only letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ (no spaces).");
+                $"{fieldLabel} is not a valid header name (token): use only letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ (no spaces).");
         }
 
-        var clientIdLabel = input.Type == CredentialType.ClientIdAndSecret ? "Client ID" : "Value";
-        if (isCreate && string.IsNullOrEmpty(input.ClientId))
+        var clientIdLabel = type.ClientIdLabel();
+        if (clientIdLabel is null)
+        {
+            // the type has no such value
+        }
+        else if (isCreate && string.IsNullOrEmpty(input.ClientId))
         {
             errors.Add(nameof(input.ClientId), $"{clientIdLabel} is required.");
         }
@@ -70,25 +87,36 @@ public static class CredentialRules
         {
             errors.Add(nameof(input.ClientId), $"{clientIdLabel} must be at most {ValueMaxLength} characters.");
         }
-
-        if (input.Type == CredentialType.ClientIdAndSecret)
+        else if (type == CredentialType.BasicAuth && input.ClientId?.Contains(':') == true)
         {
-            if (isCreate && string.IsNullOrEmpty(input.Secret))
-            {
-                errors.Add(nameof(input.Secret), "Secret is required.");
-            }
-            else if (input.Secret is { Length: > ValueMaxLength })
-            {
-                errors.Add(nameof(input.Secret), $"Secret must be at most {ValueMaxLength} characters.");
-            }
+            errors.Add(nameof(input.ClientId), "Username must not contain a colon (RFC 7617).");
+        }
+
+        var secretLabel = type.SecretLabel();
+        if (secretLabel is null)
+        {
+            // the type has no secret
+        }
+        else if (isCreate && string.IsNullOrEmpty(input.Secret))
+        {
+            errors.Add(nameof(input.Secret), $"{secretLabel} is required.");
+        }
+        else if (input.Secret is { Length: > ValueMaxLength })
+        {
+            errors.Add(nameof(input.Secret), $"{secretLabel} must be at most {ValueMaxLength} characters.");
+        }
+        else if (type == CredentialType.HmacSignature && input.Format == HmacFormat.StandardWebhooks
+                 && !string.IsNullOrEmpty(input.Secret) && StandardWebhooksKey(input.Secret) is null)
+        {
+            errors.Add(nameof(input.Secret), "A Standard Webhooks secret is whsec_ followed by 24 to 64 Base64 bytes; use Generate secret.");
         }
 
         foreach (var (field, value, label) in new[]
                  {
                      (nameof(input.Name), input.Name, "Name"),
-                     (nameof(input.FieldName), input.FieldName, "Field Name"),
-                     (nameof(input.ClientId), input.ClientId, clientIdLabel),
-                     (nameof(input.Secret), input.Secret, "Secret"),
+                     (nameof(input.FieldName), input.FieldName, fieldLabel),
+                     (nameof(input.ClientId), input.ClientId, clientIdLabel ?? "Value"),
+                     (nameof(input.Secret), input.Secret, secretLabel ?? "Secret"),
                  })
         {
             if (HasForbiddenControlChars(value))
@@ -99,4 +127,27 @@ public static class CredentialRules
 
         return errors.ToDictionary();
     }
+
+    /// <summary>The signing key of a Standard Webhooks secret (whsec_ + Base64 of 24 to 64 bytes), or null.</summary>
+    public static byte[]? StandardWebhooksKey(string secret)
+    {
+        const string prefix = "whsec_";
+        if (!secret.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        try
+        {
+            var key = Convert.FromBase64String(secret[prefix.Length..]);
+            return key.Length is >= 24 and <= 64 ? key : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A new Standard Webhooks secret: whsec_ and 32 random bytes.</summary>
+    public static string NewStandardWebhooksSecret() =>
+        "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 }

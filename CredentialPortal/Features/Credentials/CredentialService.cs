@@ -119,19 +119,24 @@ public sealed class CredentialService(
             return null;
         }
 
-        var secret = credential.ProtectedSecret is null ? null : protector.Unprotect(credential.ProtectedSecret);
+        var secret = Unprotect(credential.ProtectedSecret);
         return new CredentialForEdit(
             credential.Id,
             credential.Name,
             credential.Type,
             credential.FieldName,
             credential.Location,
-            Hint(protector.Unprotect(credential.ProtectedClientId)),
+            credential.Format,
+            Hint(Unprotect(credential.ProtectedClientId)),
             Hint(secret),
             secret is not null,
             credential.LastModifiedUtc,
             credential.Version);
     }
+
+    private string? Unprotect(string? protectedValue) => string.IsNullOrEmpty(protectedValue) ? null : protector.Unprotect(protectedValue);
+
+    private string? Protect(string? value) => string.IsNullOrEmpty(value) ? null : protector.Protect(value);
 
     /// <summary>The last 4 characters, only when that leaves most of the value unsaid.</summary>
     internal static string? Hint(string? value) => value is { Length: >= 8 } ? value[^4..] : null;
@@ -157,14 +162,16 @@ public sealed class CredentialService(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
+        var type = input.Type!.Value;
         var credential = new Credential
         {
             Name = input.Name.Trim(),
-            Type = input.Type!.Value,
-            FieldName = input.FieldName.Trim(),
-            Location = input.Location,
-            ProtectedClientId = protector.Protect(input.ClientId!),
-            ProtectedSecret = input.Type == CredentialType.ClientIdAndSecret ? protector.Protect(input.Secret!) : null,
+            Type = type,
+            FieldName = FieldName(type, input),
+            Location = type.HasLocation() ? input.Location : CredentialLocation.Header,
+            Format = type == CredentialType.HmacSignature ? input.Format : null,
+            ProtectedClientId = type.ClientIdLabel() is null ? "" : Protect(input.ClientId) ?? "",
+            ProtectedSecret = type.SecretLabel() is null ? null : Protect(input.Secret),
             CreatedUtc = now,
             LastModifiedUtc = now,
             Version = 1,
@@ -208,15 +215,27 @@ public sealed class CredentialService(
         // The database re-checks the version on UPDATE, which catches a save that raced this one since the read above.
         db.Entry(credential).Property(c => c.Version).OriginalValue = input.Version;
         credential.Name = input.Name.Trim();
-        credential.FieldName = input.FieldName.Trim();
-        credential.Location = input.Location;
-        if (!string.IsNullOrEmpty(input.ClientId))
+        credential.FieldName = FieldName(credential.Type, input);
+        credential.Location = credential.Type.HasLocation() ? input.Location : CredentialLocation.Header;
+        if (credential.Type == CredentialType.HmacSignature)
         {
-            credential.ProtectedClientId = protector.Protect(input.ClientId);
+            if (input.Format != credential.Format && input.Format == HmacFormat.StandardWebhooks && string.IsNullOrEmpty(input.Secret)
+                && CredentialRules.StandardWebhooksKey(Unprotect(credential.ProtectedSecret) ?? "") is null)
+            {
+                return SaveResult.Invalid(new Dictionary<string, string[]>
+                {
+                    [nameof(input.Secret)] = ["Standard Webhooks needs a whsec_ secret: generate or enter one."],
+                });
+            }
+            credential.Format = input.Format;
         }
-        if (credential.Type == CredentialType.ClientIdAndSecret && !string.IsNullOrEmpty(input.Secret))
+        if (credential.Type.ClientIdLabel() is not null && !string.IsNullOrEmpty(input.ClientId))
         {
-            credential.ProtectedSecret = protector.Protect(input.Secret);
+            credential.ProtectedClientId = Protect(input.ClientId)!;
+        }
+        if (credential.Type.SecretLabel() is not null && !string.IsNullOrEmpty(input.Secret))
+        {
+            credential.ProtectedSecret = Protect(input.Secret);
         }
         credential.LastModifiedUtc = time.GetUtcNow().UtcDateTime;
         credential.Version = input.Version + 1;
@@ -231,6 +250,12 @@ public sealed class CredentialService(
         }
         return new SaveResult(SaveStatus.Saved, id);
     }
+
+    /// <summary>The stored field or header name: fixed where the type names its own header.</summary>
+    private static string FieldName(CredentialType type, CredentialInput input) =>
+        type == CredentialType.BasicAuth || (type == CredentialType.HmacSignature && input.Format == HmacFormat.StandardWebhooks)
+            ? type.DefaultFieldName()
+            : input.FieldName.Trim();
 
     /// <summary>What points at the credential, for the delete confirmation.</summary>
     public async Task<IReadOnlyList<CredentialReference>> FindReferencesAsync(int id, CancellationToken cancellationToken = default)
@@ -280,7 +305,8 @@ public sealed class CredentialService(
                 credential.Type,
                 credential.FieldName,
                 credential.Location,
-                protector.Unprotect(credential.ProtectedClientId),
-                credential.ProtectedSecret is null ? null : protector.Unprotect(credential.ProtectedSecret));
+                Unprotect(credential.ProtectedClientId) ?? "",
+                Unprotect(credential.ProtectedSecret),
+                credential.Format ?? HmacFormat.TimestampSignatureKey);
     }
 }

@@ -1,50 +1,82 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace CredentialPortal.Features.Credentials;
 
-/// <summary>A credential decrypted for one outgoing request: the name/value pair and where it goes.</summary>
-public sealed record ResolvedCredential(CredentialType Type, string FieldName, CredentialLocation Location, string ClientId, string? Secret)
+/// <summary>A credential decrypted for one outgoing request. Never logged: its text form names no value.</summary>
+public sealed record ResolvedCredential(
+    CredentialType Type,
+    string FieldName,
+    CredentialLocation Location,
+    string ClientId,
+    string? Secret,
+    HmacFormat Format = HmacFormat.TimestampSignatureKey)
 {
-    /// <summary>Client ID: the value as is. Client ID and Secret: Base64 of the UTF-8 bytes of client id + secret, no separator.</summary>
+    /// <summary>
+    /// The value of the credential's one header or query parameter. Client ID: the value as is. Client ID and Secret:
+    /// Base64 of the UTF-8 bytes of client id + secret, no separator. Bearer Token: "Bearer token" in Authorization,
+    /// the bare token in any other header. Basic Auth: "Basic " + Base64(username:password).
+    /// HMAC signatures depend on the body: see <see cref="CredentialWireFormat.Sign"/>.
+    /// </summary>
     public string WireValue => Type switch
     {
         CredentialType.ClientId => ClientId,
-        CredentialType.ClientIdAndSecret => Convert.ToBase64String(Encoding.UTF8.GetBytes(ClientId + Secret)),
-        _ => throw new InvalidOperationException($"Unknown credential type {Type}."),
+        CredentialType.ClientIdAndSecret => Base64(ClientId + Secret),
+        CredentialType.BearerToken => FieldName.Equals("Authorization", StringComparison.OrdinalIgnoreCase) ? $"Bearer {Secret}" : Secret ?? "",
+        CredentialType.BasicAuth => "Basic " + Base64($"{ClientId}:{Secret}"),
+        _ => throw new InvalidOperationException("An HMAC signature depends on the request body; use CredentialWireFormat.Sign."),
     };
+
+    private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     // Keeps the decrypted values out of logs and debugger displays.
     public override string ToString() => $"{Type.DisplayName()} credential '{FieldName}' in {Location.DisplayName()}";
 }
 
-/// <summary>How a credential travels on a webhook request (PRODUCT.md, "Wire format").</summary>
+/// <summary>How a credential travels on a webhook request (PRODUCT.md, "Wire format" and "Further credential types").</summary>
 public static class CredentialWireFormat
 {
-    /// <summary>Adds the credential to the request: a header, or a query parameter appended to the existing query.</summary>
+    public const string Mask = "****";
+
+    /// <summary>Adds a credential that does not sign the body (every type but HMAC Signature) to the request.</summary>
     public static void Apply(HttpRequestMessage request, ResolvedCredential? credential)
+    {
+        if (credential?.Type == CredentialType.HmacSignature)
+        {
+            throw new InvalidOperationException("An HMAC signature needs the request body.");
+        }
+        Apply(request, credential, [], DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>
+    /// Adds the credential to the request: a header, a query parameter appended to the existing query, or the
+    /// signature headers over <paramref name="body"/> (exactly the bytes sent) at <paramref name="now"/>.
+    /// </summary>
+    public static void Apply(HttpRequestMessage request, ResolvedCredential? credential, ReadOnlySpan<byte> body, DateTimeOffset now,
+        string? messageId = null)
     {
         if (credential is null)
         {
             return; // No Auth
         }
 
-        // Checked again here, not only on save: nothing with CR/LF/NUL or a non-token header name leaves the portal.
-        if (CredentialRules.HasForbiddenControlChars(credential.FieldName) || CredentialRules.HasForbiddenControlChars(credential.WireValue))
+        if (credential.Type == CredentialType.HmacSignature)
         {
-            throw new InvalidOperationException("The credential contains a line break or NUL character and was not sent.");
+            foreach (var (name, value) in Sign(credential, body, now, messageId))
+            {
+                AddHeader(request, name, value);
+            }
+            return;
         }
 
         switch (credential.Location)
         {
             case CredentialLocation.Header:
-                if (!CredentialRules.IsHttpToken(credential.FieldName))
-                {
-                    throw new InvalidOperationException("The credential's field name is not a valid header name (token) and was not sent.");
-                }
-                request.Headers.Remove(credential.FieldName);
-                request.Headers.TryAddWithoutValidation(credential.FieldName, credential.WireValue);
+                AddHeader(request, credential.FieldName, credential.WireValue);
                 break;
             case CredentialLocation.QueryParam:
+                CheckValue(credential.FieldName);
+                CheckValue(credential.WireValue);
                 request.RequestUri = AppendQuery(request.RequestUri ?? throw new InvalidOperationException("The request has no URL."),
                     credential.FieldName, credential.WireValue);
                 break;
@@ -53,14 +85,60 @@ public static class CredentialWireFormat
         }
     }
 
-    public const string Mask = "****";
+    /// <summary>The signature headers of an HMAC Signature credential for this body and time.</summary>
+    public static IReadOnlyList<(string Name, string Value)> Sign(ResolvedCredential credential, ReadOnlySpan<byte> body, DateTimeOffset now,
+        string? messageId = null)
+    {
+        var timestamp = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var secret = credential.Secret ?? throw new InvalidOperationException("The HMAC credential has no secret.");
+        if (credential.Format == HmacFormat.StandardWebhooks)
+        {
+            var id = messageId ?? "msg_" + Guid.NewGuid().ToString("N");
+            var key = CredentialRules.StandardWebhooksKey(secret)
+                ?? throw new InvalidOperationException("The Standard Webhooks secret is not a whsec_ secret.");
+            var signature = Convert.ToBase64String(HmacSha256(key, $"{id}.{timestamp}.", body));
+            return [("webhook-id", id), ("webhook-timestamp", timestamp), ("webhook-signature", $"v1,{signature}")];
+        }
+
+        var hex = Convert.ToHexStringLower(HmacSha256(Encoding.UTF8.GetBytes(secret), $"{timestamp}.", body));
+        return [(credential.FieldName, $"t={timestamp},v1={hex},key={credential.ClientId}")];
+    }
+
+    private static byte[] HmacSha256(byte[] key, string prefix, ReadOnlySpan<byte> body)
+    {
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        hmac.AppendData(Encoding.UTF8.GetBytes(prefix));
+        hmac.AppendData(body);
+        return hmac.GetHashAndReset();
+    }
+
+    // Checked again here, not only on save: nothing with CR/LF/NUL or a non-token header name leaves the portal.
+    private static void AddHeader(HttpRequestMessage request, string name, string value)
+    {
+        if (!CredentialRules.IsHttpToken(name))
+        {
+            throw new InvalidOperationException("The credential's header name is not a valid header name (token) and was not sent.");
+        }
+        CheckValue(value);
+        request.Headers.Remove(name);
+        request.Headers.TryAddWithoutValidation(name, value);
+    }
+
+    private static void CheckValue(string value)
+    {
+        if (CredentialRules.HasForbiddenControlChars(value))
+        {
+            throw new InvalidOperationException("The credential contains a line break or NUL character and was not sent.");
+        }
+    }
 
     /// <summary>The URL and credential header as logs may show them: the credential's value replaced by ****.</summary>
-    public static (string Url, string? Header) Masked(Uri url, ResolvedCredential? credential) => credential?.Location switch
+    public static (string Url, string? Header) Masked(Uri url, ResolvedCredential? credential) => credential switch
     {
-        CredentialLocation.QueryParam => (AppendQuery(url, credential.FieldName, "") + Mask, null),
-        CredentialLocation.Header => (url.AbsoluteUri, $"{credential.FieldName}: {Mask}"),
-        _ => (url.AbsoluteUri, null),
+        null => (url.AbsoluteUri, null),
+        { Type: CredentialType.HmacSignature, Format: HmacFormat.StandardWebhooks } => (url.AbsoluteUri, $"webhook-signature: {Mask}"),
+        { Location: CredentialLocation.QueryParam } => (AppendQuery(url, credential.FieldName, "") + Mask, null),
+        _ => (url.AbsoluteUri, $"{credential.FieldName}: {Mask}"),
     };
 
     /// <summary>Appends name=value (both URL-encoded) after any query parameters already on the URL.</summary>

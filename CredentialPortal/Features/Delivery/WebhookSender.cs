@@ -70,7 +70,7 @@ public sealed class WebhookSender(
             }
 
             var credential = alert.CredentialId is int credentialId ? await credentials.ResolveAsync(credentialId, cancellationToken) : null;
-            using var request = BuildRequest(alert, url, body, credential, loggedHeaders);
+            using var request = BuildRequest(alert, url, body, credential, time.GetUtcNow(), loggedHeaders);
             var masked = CredentialWireFormat.Masked(url, credential);
             loggedUrl = masked.Url;
             if (masked.Header is not null)
@@ -110,12 +110,17 @@ public sealed class WebhookSender(
         return outcome;
     }
 
-    private static HttpRequestMessage BuildRequest(Alert alert, Uri url, string body, ResolvedCredential? credential, List<string> loggedHeaders)
+    private static HttpRequestMessage BuildRequest(Alert alert, Uri url, string body, ResolvedCredential? credential, DateTimeOffset now,
+        List<string> loggedHeaders)
     {
         var request = new HttpRequestMessage(new HttpMethod(alert.WebhookMethod), url);
+        // A signature covers exactly the bytes sent: one array serves both.
+        byte[] bytes = [];
         if (alert.WebhookMethod != "GET")
         {
-            request.Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+            bytes = Encoding.UTF8.GetBytes(body);
+            request.Content = new ByteArrayContent(bytes);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             loggedHeaders.Add("Content-Type: application/json");
         }
 
@@ -132,7 +137,7 @@ public sealed class WebhookSender(
 
         try
         {
-            CredentialWireFormat.Apply(request, credential);
+            CredentialWireFormat.Apply(request, credential, bytes, now);
         }
         catch (InvalidOperationException ex)
         {

@@ -57,6 +57,48 @@ public class CredentialFormPageTests : PortalComponentTest
         Assert.Equal(["Save", "Cancel"], page.FindAll("button, a.mud-button").Select(b => b.TextContent.Trim()).Where(t => t is "Save" or "Cancel").Reverse());
     }
 
+    [Theory]
+    [InlineData("Bearer Token", new[] { "Name", "Type", "Token", "Header Name" }, "Authorization")]
+    [InlineData("Basic Auth", new[] { "Name", "Type", "Username", "Password" }, "Authorization")]
+    [InlineData("HMAC Signature", new[] { "Name", "Type", "Key ID", "Secret", "Header Name", "Format" }, "X-Signature")]
+    public async Task Each_further_type_reveals_its_own_fields(string type, string[] labels, string defaultHeader)
+    {
+        var page = Render<CredentialFormPage>();
+
+        await ChooseTypeAsync(page, type);
+
+        page.WaitForAssertion(() => Assert.Equal(labels, Labels(page)));
+        if (labels.Contains("Header Name"))
+        {
+            Assert.Equal(defaultHeader, page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Header Name").Find("input").GetAttribute("value"));
+        }
+    }
+
+    [Fact]
+    public async Task Generate_secret_switches_hmac_to_standard_webhooks_with_a_whsec_secret()
+    {
+        var page = Render<CredentialFormPage>();
+        await ChooseTypeAsync(page, "HMAC Signature");
+
+        await page.FindAll("button").Single(b => b.TextContent.Trim() == "Generate secret").ClickAsync(new());
+
+        var shown = page.Find("[data-testid=generated-secret] code").TextContent;
+        Assert.NotNull(CredentialRules.StandardWebhooksKey(shown));
+        Assert.Equal(["Name", "Type", "Key ID", "Secret", "Format"], Labels(page));
+    }
+
+    [Fact]
+    public async Task Editing_a_bearer_token_never_renders_it()
+    {
+        var id = await SeedAsync(new CredentialInput { Name = "Token", Type = CredentialType.BearerToken, FieldName = "Authorization", Secret = "tok_secret_value_9876" });
+
+        var page = Render<CredentialFormPage>(p => p.Add(x => x.Id, id));
+
+        page.WaitForAssertion(() => Assert.Contains("ends in …9876", page.Markup));
+        Assert.DoesNotContain("tok_secret_value_9876", page.Markup);
+        Assert.Equal(["Name", "Type", "Token", "Header Name"], Labels(page));
+    }
+
     [Fact]
     public async Task Creates_a_credential_and_returns_to_the_list()
     {
