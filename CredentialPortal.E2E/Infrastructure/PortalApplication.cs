@@ -1,4 +1,5 @@
 using System.Net;
+using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -68,6 +69,9 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
 
     /// <summary>The app's own domain service, for arranging data and checking what was really stored.</summary>
     public CredentialService Credentials => Services.GetRequiredService<CredentialService>();
+
+    /// <summary>The app's alert service, for arranging alerts and checking what was really stored.</summary>
+    public AlertService Alerts => Services.GetRequiredService<AlertService>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -40,4 +40,23 @@ public sealed class AppShell(IPage page)
         await list.ExpectOpenAsync();
         return list;
     }
+
+    /// <summary>Flexible Actions › Platform Events, through the navigation.</summary>
+    public Task<AlertListPage> OpenPlatformEventsAsync() => OpenAlertsAsync(AlertListPage.PlatformEvents);
+
+    /// <summary>Flexible Actions › Runtime Alerts, through the navigation.</summary>
+    public Task<AlertListPage> OpenRuntimeAlertsAsync() => OpenAlertsAsync(AlertListPage.RuntimeAlerts);
+
+    private async Task<AlertListPage> OpenAlertsAsync(string title)
+    {
+        var link = NavLink(title);
+        if (!await link.IsVisibleAsync())
+        {
+            await NavGroup("Flexible Actions").ClickAsync();
+        }
+        await link.ClickAsync();
+        var list = new AlertListPage(Page, title);
+        await list.ExpectOpenAsync();
+        return list;
+    }
 }

@@ -1,6 +1,6 @@
 namespace CredentialPortal.E2E.Pages;
 
-/// <summary>The delete confirmation: a dialog naming the credential, with Cancel and Delete.</summary>
+/// <summary>The delete confirmation: a dialog naming the credential (or alert), with Cancel and Delete.</summary>
 public sealed class DeleteDialog(IPage page)
 {
     public IPage Page { get; } = page;
@@ -10,6 +10,13 @@ public sealed class DeleteDialog(IPage page)
     public ILocator CancelButton => Dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true });
 
     public ILocator DeleteButton => Dialog.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true });
+
+    /// <summary>A credential's dialog: the alerts that use it (each links to its overview).</summary>
+    public ILocator ListedAlerts =>
+        // MudList renders a listbox of options (a list of list items would be the plainer semantics): accept both.
+        UsedBy.GetByRole(AriaRole.Option).Or(UsedBy.GetByRole(AriaRole.Listitem));
+
+    private ILocator UsedBy => Dialog.GetByLabel("Alerts that use this credential", new() { Exact = true });
 
     public async Task ExpectOpenAsync(string credentialName)
     {

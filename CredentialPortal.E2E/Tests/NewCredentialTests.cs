@@ -21,7 +21,7 @@ public sealed class NewCredentialTests(BrowserFixture browser) : PortalTest(brow
         await Expect(form.Secret).ToHaveCountAsync(0);
 
         await form.Type.ClickAsync();
-        await Expect(form.Options).ToHaveTextAsync(["Client ID", "Client ID and Secret"]);
+        await Expect(form.Options).ToHaveTextAsync(["Client ID", "Client ID and Secret", "Bearer Token", "Basic Auth", "HMAC Signature"]);
         await form.Page.Keyboard.PressAsync("Escape");
 
         await form.ChooseTypeAsync("Client ID");

@@ -26,7 +26,8 @@ public static class PortalHosting
         services.AddSingleton(storage);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Bottom right: results must not cover the page's own buttons, which sit top right.
+        services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 
         // One factory serves the feature services (a context per operation) and Identity (scoped context).
         services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(storage.ConnectionString));
