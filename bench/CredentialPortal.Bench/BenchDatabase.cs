@@ -37,12 +37,13 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     private readonly string folder;
 
-    private BenchDatabase(string folder, string connectionString, ServiceProvider services, CommandRecorder recorder)
+    private BenchDatabase(string folder, string connectionString, ServiceProvider services, CommandRecorder recorder, CommandTimer timer)
     {
         this.folder = folder;
         ConnectionString = connectionString;
         Services = services;
         Recorder = recorder;
+        Timer = timer;
     }
 
     public string ConnectionString { get; }
@@ -52,6 +53,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public bool Keep { get; set; }
     public ServiceProvider Services { get; }
     public CommandRecorder Recorder { get; }
+    public CommandTimer Timer { get; }
     public CredentialService Credentials => Services.GetRequiredService<CredentialService>();
     public AlertService Alerts => Services.GetRequiredService<AlertService>();
 
@@ -64,12 +66,13 @@ internal sealed class BenchDatabase : IAsyncDisposable
         Directory.CreateDirectory(folder);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db") }.ToString();
         var recorder = new CommandRecorder();
+        var timer = new CommandTimer();
 
         var services = new ServiceCollection();
         services.AddLogging();
         // A model change whose migration is still being written elsewhere must not stop the bench: it migrates
         // what exists and says so (see below); the Credentials schema is what it measures.
-        services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(recorder)
+        services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(recorder, timer)
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         services.AddDataProtection().SetApplicationName("CredentialPortal")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
@@ -84,7 +87,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
         services.AddWebhookDelivery(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         var provider = services.BuildServiceProvider(validateScopes: true);
 
-        var database = new BenchDatabase(folder, connectionString, provider, recorder);
+        var database = new BenchDatabase(folder, connectionString, provider, recorder, timer);
         try
         {
             await using var db = await provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();

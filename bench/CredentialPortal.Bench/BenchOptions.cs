@@ -30,7 +30,7 @@ internal sealed record BenchOptions(
         Delivery phase (test deliveries to a loopback receiver next to a raw HttpClient):
           --deliveries N     sequential deliveries per path (default 2000); the concurrent run sends 4 x N
           --concurrency N    deliveries in flight at once in the concurrent run (default 32)
-          --delivery-budget S  stop one path's run (sequential or concurrent) after S seconds (default 12), so that a
+          --delivery-budget S  stop one path's run (sequential or concurrent) after S seconds (default 10), so that a
                           slow path cannot stretch the run; the table prints how many it sent
           --skip-delivery skip the delivery phase
         --keep            keep the database file (path printed) to inspect with sqlite3
@@ -40,7 +40,7 @@ internal sealed record BenchOptions(
     public static BenchOptions? Parse(string[] args)
     {
         var options = new BenchOptions(Rows: 100_000, Iterations: 200, Warmup: 20, BudgetSeconds: 2, Analyze: true, Keep: false,
-            Deliveries: 2_000, Concurrency: 32, DeliveryBudgetSeconds: 12, List: true, Delivery: true);
+            Deliveries: 2_000, Concurrency: 32, DeliveryBudgetSeconds: 10, List: true, Delivery: true);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])

@@ -154,6 +154,18 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_deliveries_are_all_sent_and_logged()
+    {
+        var alert = await AlertAsync("busy-hour", await CredentialAsync(CredentialInputs.ClientIdAndSecret()));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => database.Sender.SendTestAsync(alert)));
+
+        Assert.All(outcomes, o => Assert.True(o!.Delivered));
+        Assert.Equal(32, receiver.Requests.Count);
+        Assert.Equal(32, (await database.DeliveryLog.ListAsync(alert, 0, 100)).TotalCount);
+    }
+
+    [Fact]
     public async Task Retries_a_503_and_then_succeeds()
     {
         var alert = await AlertAsync("flaky");

@@ -21,6 +21,7 @@ public sealed class WebhookSender(
     HttpClient http,
     IDbContextFactory<PortalDbContext> dbFactory,
     CredentialService credentials,
+    DeliveryLog log,
     WebhookDestinationPolicy destinations,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider time,
@@ -150,8 +151,7 @@ public sealed class WebhookSender(
     private async Task RecordAsync(Alert alert, bool isTest, string method, string url, List<string> headers, DeliveryOutcome outcome,
         CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.Set<WebhookDelivery>().Add(new WebhookDelivery
+        await log.RecordAsync(new WebhookDelivery
         {
             AlertId = alert.Id,
             SentAtUtc = time.GetUtcNow().UtcDateTime,
@@ -164,8 +164,7 @@ public sealed class WebhookSender(
             Method = method,
             Url = url,
             Headers = string.Join("\n", headers),
-        });
-        await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
         logger.LogInformation("Webhook of alert {AlertId} to {Url}: {Result} after {Attempts} attempt(s), HTTP {Status}",
             alert.Id, url, outcome.Delivered ? "delivered" : "failed", outcome.Attempts, outcome.StatusCode);
     }
