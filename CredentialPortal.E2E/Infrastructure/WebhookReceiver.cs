@@ -14,6 +14,9 @@ public sealed record ReceivedRequest(
     IReadOnlyDictionary<string, string> Headers,
     string Body)
 {
+    /// <summary>The body's bytes exactly as they arrived (what a signature is checked against).</summary>
+    public byte[] BodyBytes { get; init; } = [];
+
     /// <summary>A header's value (names are case-insensitive, as in HTTP), or null when it was not sent.</summary>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
@@ -108,10 +111,16 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private async Task RecordAsync(HttpContext context)
     {
         var request = context.Request;
-        using var reader = new StreamReader(request.Body);
+        using var bytes = new MemoryStream();
+        await request.Body.CopyToAsync(bytes, context.RequestAborted);
+        bytes.Position = 0;
+        using var reader = new StreamReader(bytes);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var received = new ReceivedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", headers, body);
+        var received = new ReceivedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", headers, body)
+        {
+            BodyBytes = bytes.ToArray(),
+        };
 
         TaskCompletionSource signal;
         lock (gate)

@@ -23,6 +23,24 @@ public sealed class CredentialFormPage(IPage page, int? id, bool isEdit = false)
 
     public ILocator Secret => Field("Secret");
 
+    // Bearer Token, Basic Auth and HMAC Signature (PRODUCT.md, "Further credential types").
+    public ILocator Token => Field("Token");
+
+    public ILocator HeaderName => Field("Header Name");
+
+    public ILocator Username => Field("Username");
+
+    public ILocator Password => Field("Password");
+
+    public ILocator KeyId => Field("Key ID");
+
+    public ILocator Format => Select("Format");
+
+    public ILocator GenerateSecretButton => Page.GetByRole(AriaRole.Button, new() { Name = "Generate secret", Exact = true });
+
+    /// <summary>The secret Generate secret made, shown once (until the form is left).</summary>
+    public ILocator GeneratedSecret => Page.GetByTestId("generated-secret").Locator("code");
+
     public ILocator SaveButton => Page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true });
 
     public ILocator CancelButton => Page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true });
@@ -56,6 +74,14 @@ public sealed class CredentialFormPage(IPage page, int? id, bool isEdit = false)
     public Task ChooseTypeAsync(string type) => ChooseAsync(Type, type);
 
     public Task ChooseLocationAsync(string location) => ChooseAsync(Location, location);
+
+    /// <summary>Generate secret, then reads the whsec_ secret the form shows (as a person copies it to the receiver).</summary>
+    public async Task<string> GenerateSecretAsync()
+    {
+        await GenerateSecretButton.ClickAsync();
+        await Expect(GeneratedSecret).ToHaveTextAsync(new Regex(@"^\s*whsec_\S+\s*$"));
+        return (await GeneratedSecret.InnerTextAsync()).Trim();
+    }
 
     private async Task ChooseAsync(ILocator select, string option)
     {

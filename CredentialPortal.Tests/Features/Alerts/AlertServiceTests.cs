@@ -84,6 +84,22 @@ public class AlertServiceTests
     }
 
     [Fact]
+    public async Task The_overview_names_the_headers_a_standard_webhooks_signature_travels_in()
+    {
+        await using var database = await PortalTestDatabase.CreateAsync();
+        var credential = (await database.Credentials.CreateAsync(new CredentialInput
+        {
+            Name = "Ledger", Type = CredentialType.HmacSignature, FieldName = "X-Signature", ClientId = "key",
+            Secret = CredentialRules.NewStandardWebhooksSecret(), Format = HmacFormat.StandardWebhooks,
+        })).Id;
+        var alert = (await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert("Signed", Hook, credential))).Id;
+
+        var auth = (await database.Alerts.GetOverviewAsync(alert))!.Auth;
+
+        Assert.Equal("webhook-id, webhook-timestamp, webhook-signature", auth.FieldName);
+    }
+
+    [Fact]
     public async Task Webhook_input_is_validated_beside_each_field()
     {
         await using var database = await PortalTestDatabase.CreateAsync();

@@ -50,7 +50,10 @@ public sealed class AlertService(
         var credential = alert.Credential;
         var auth = new WebhookAuth(
             credential is null ? null : new CredentialChoice(credential.Id, credential.Name, credential.Type, credential.LastModifiedUtc),
-            credential?.FieldName,
+            // Standard Webhooks names its own headers; the stored field name does not travel.
+            credential is { Type: CredentialType.HmacSignature, Format: HmacFormat.StandardWebhooks }
+                ? "webhook-id, webhook-timestamp, webhook-signature"
+                : credential?.FieldName,
             credential?.Location,
             alert.RemovedCredentialName,
             alert.RemovedCredentialAtUtc);
