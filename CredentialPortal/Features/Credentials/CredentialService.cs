@@ -1,3 +1,4 @@
+using System.Text;
 using CredentialPortal.Data;
 using Microsoft.AspNetCore.DataProtection;
 using CredentialPortal.Features.Shared;
@@ -88,9 +89,16 @@ public sealed class CredentialService(
         var total = await db.Database
             .SqlQuery<int>($"SELECT COUNT(*) AS Value FROM CredentialNameSearch WHERE CredentialNameSearch MATCH {phrase}")
             .SingleAsync(cancellationToken);
+        if (total > WalkSortIndexAboveMatches && Ascii.IsValid(fragment))
+        {
+            // Many matches: walking the sort's index and testing each name finds a page after a few hundred rows,
+            // without a second pass over the trigram index. ASCII only, where LIKE and the index fold case alike.
+            var pattern = "%" + EscapeLike(fragment) + "%";
+            return (credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\")), total);
+        }
         var ids = db.Database.SqlQuery<int>($"SELECT rowid AS Value FROM CredentialNameSearch WHERE CredentialNameSearch MATCH {phrase}");
-        // With many matches, walking the sort's index and testing each id against the matches beats looking every
-        // match up and sorting them all; "Id + 0" keeps SQLite from choosing the lookups.
+        // With many non-ASCII matches, walk the sort's index testing ids against the matches ("Id + 0" keeps SQLite
+        // from looking every match up and sorting them all); with few, look them up.
         var matching = total > WalkSortIndexAboveMatches
             ? credentials.Where(c => ids.Contains(c.Id + 0))
             : credentials.Where(c => ids.Contains(c.Id));
