@@ -1,4 +1,5 @@
 using CredentialPortal.Data;
+using CredentialPortal.Infrastructure;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
@@ -53,13 +54,7 @@ public sealed class PortalTestDatabase : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(folder, "portal.db")}"));
-        services.AddDataProtection().SetApplicationName("CredentialPortal")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
         services.AddSingleton(clock);
-        services.AddSingleton<CredentialService>();
-        services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
-        services.AddSingleton<AlertService>();
         var settings = new Dictionary<string, string?>
         {
             // Tests send to their own loopback receiver; the SSRF tests turn this off.
@@ -67,7 +62,8 @@ public sealed class PortalTestDatabase : IAsyncDisposable
             ["Webhooks:TimeoutSeconds"] = "1",
             ["Webhooks:RetryBaseDelayMilliseconds"] = "20",
         };
-        services.AddWebhookDelivery(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddPortalDomain(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
+            $"Data Source={Path.Combine(folder, "portal.db")}", Path.Combine(folder, "keys"));
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }

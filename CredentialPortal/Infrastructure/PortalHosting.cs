@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using MudBlazor.Services;
 
@@ -29,13 +30,8 @@ public static class PortalHosting
         // Bottom right: results must not cover the page's own buttons, which sit top right.
         services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 
-        // One factory serves the feature services (a context per operation) and Identity (scoped context).
-        services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(storage.ConnectionString));
+        services.AddPortalDomain(builder.Configuration, storage.ConnectionString, storage.KeysPath);
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>();
-
-        services.AddDataProtection()
-            .SetApplicationName("CredentialPortal")
-            .PersistKeysToFileSystem(new DirectoryInfo(storage.KeysPath));
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
@@ -61,13 +57,32 @@ public static class PortalHosting
             .AddDefaultTokenProviders();
         services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
         services.AddScoped<FirstAdministrator>();
+        return builder;
+    }
 
-        services.AddSingleton(TimeProvider.System);
+    /// <summary>
+    /// The database, encryption and feature services without the web host: what the app, the tests and the bench
+    /// all compose. A TimeProvider registered before this call is kept (tests move the clock).
+    /// </summary>
+    public static IServiceCollection AddPortalDomain(this IServiceCollection services, IConfiguration configuration,
+        string connectionString, string keysPath, Action<DbContextOptionsBuilder>? configureDatabase = null)
+    {
+        // One factory serves the feature services (a context per operation) and Identity (scoped context).
+        services.AddDbContextFactory<PortalDbContext>(options =>
+        {
+            options.UseSqlite(connectionString);
+            configureDatabase?.Invoke(options);
+        });
+        services.AddDataProtection()
+            .SetApplicationName("CredentialPortal")
+            .PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CredentialService>();
         services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
         services.AddSingleton<AlertService>();
-        services.AddWebhookDelivery(builder.Configuration);
-        return builder;
+        services.AddWebhookDelivery(configuration);
+        return services;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CredentialPortal.Data;
+using CredentialPortal.Infrastructure;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
@@ -70,21 +71,16 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
         var services = new ServiceCollection();
         services.AddLogging();
-        // A model change whose migration is still being written elsewhere must not stop the bench: it migrates
-        // what exists and says so (see below); the Credentials schema is what it measures.
-        services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(recorder, timer)
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
-        services.AddDataProtection().SetApplicationName("CredentialPortal")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
         // The real clock: Polly's timeouts and back-off wait on it.
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<CredentialService>();
-        services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
-        services.AddSingleton<AlertService>();
         // The app's settings but for the loopback receiver, which the SSRF check would refuse. Timeouts and retries
         // keep the app's defaults (5 s per attempt, 2 retries from 500 ms).
         var settings = new Dictionary<string, string?> { ["Webhooks:AllowPrivateNetworks"] = "true" };
-        services.AddWebhookDelivery(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        // A model change whose migration is still being written elsewhere must not stop the bench: it migrates
+        // what exists and says so (see below); the Credentials schema is what it measures.
+        services.AddPortalDomain(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), connectionString,
+            Path.Combine(folder, "keys"), o => o.AddInterceptors(recorder, timer)
+                .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         var provider = services.BuildServiceProvider(validateScopes: true);
 
         var database = new BenchDatabase(folder, connectionString, provider, recorder, timer);
