@@ -509,7 +509,7 @@ internal static class DeliveryBench
         // check, attempt counter) but none of the sender's database work.
         Func<Task<Attempt>> ResilientSend()
         {
-            var client = httpFactory.CreateClient(nameof(WebhookSender));
+            var client = httpFactory.CreateClient(DeliveryRegistration.ClientName);
             return async () =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, url)

@@ -329,7 +329,7 @@ public sealed class WebhookDestinationTests : IAsyncLifetime
     public async Task The_connection_itself_is_refused_for_a_name_that_resolves_to_loopback()
     {
         // Past the save-time check: the client's connect callback looks at the addresses it actually connects to.
-        var client = database.Services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSender));
+        var client = database.Services.GetRequiredService<IHttpClientFactory>().CreateClient(DeliveryRegistration.ClientName);
         var url = new UriBuilder(receiver.Url("hook")) { Host = "localhost" }.Uri;
 
         var error = await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetAsync(url));

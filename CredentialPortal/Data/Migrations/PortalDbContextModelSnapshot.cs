@@ -159,6 +159,9 @@ namespace CredentialPortal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ClientAuthentication")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
@@ -168,6 +171,9 @@ namespace CredentialPortal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("Format")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("GrantType")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("LastModifiedUtc")
@@ -186,7 +192,31 @@ namespace CredentialPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProtectedPassword")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProtectedSecret")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedUsername")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RefreshTokenUrl")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scopes")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SigningAlgorithm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenUrl")
+                        .HasMaxLength(4096)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Type")

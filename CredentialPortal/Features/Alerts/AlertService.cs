@@ -51,9 +51,12 @@ public sealed class AlertService(
         var auth = new WebhookAuth(
             credential is null ? null : new CredentialChoice(credential.Id, credential.Name, credential.Type, credential.LastModifiedUtc),
             // Standard Webhooks names its own headers; the stored field name does not travel.
-            credential is { Type: CredentialType.HmacSignature, Format: HmacFormat.StandardWebhooks }
-                ? "webhook-id, webhook-timestamp, webhook-signature"
-                : credential?.FieldName,
+            credential switch
+            {
+                { Type: CredentialType.HmacSignature, Format: HmacFormat.StandardWebhooks } => "webhook-id, webhook-timestamp, webhook-signature",
+                { Type: CredentialType.OAuth2 } => $"Authorization: Bearer <access token from {credential.TokenUrl}>",
+                _ => credential?.FieldName,
+            },
             credential?.Location,
             alert.RemovedCredentialName,
             alert.RemovedCredentialAtUtc);

@@ -1,3 +1,5 @@
+using CredentialPortal.Features.Credentials.OAuth;
+
 namespace CredentialPortal.Features.Credentials;
 
 public enum CredentialType
@@ -7,6 +9,7 @@ public enum CredentialType
     BearerToken = 3,
     BasicAuth = 4,
     HmacSignature = 5,
+    OAuth2 = 6,
 }
 
 /// <summary>How an HMAC Signature credential signs (PRODUCT.md, "Further credential types").</summary>
@@ -42,6 +45,21 @@ public class Credential
 
     /// <summary>HMAC Signature only.</summary>
     public HmacFormat? Format { get; set; }
+
+    // OAuth 2.0 only. The client id is ProtectedClientId and the client secret ProtectedSecret.
+    public OAuthGrantType? GrantType { get; set; }
+    public string? TokenUrl { get; set; }
+    public string? Scopes { get; set; }
+    public OAuthClientAuthentication? ClientAuthentication { get; set; }
+    public string? RefreshTokenUrl { get; set; }
+    public OAuthSigningAlgorithm? SigningAlgorithm { get; set; }
+
+    /// <summary>The resource owner's user name and password (Password Credentials grant).</summary>
+    public string? ProtectedUsername { get; set; }
+    public string? ProtectedPassword { get; set; }
+
+    /// <summary>The RSA private key PEM that signs the JWT client assertion (Client Credentials with JWT).</summary>
+    public string? ProtectedPrivateKey { get; set; }
     public DateTime CreatedUtc { get; set; }
     public DateTime LastModifiedUtc { get; set; }
 
@@ -58,6 +76,7 @@ public static class CredentialTypeNames
         CredentialType.BearerToken => "Bearer Token",
         CredentialType.BasicAuth => "Basic Auth",
         CredentialType.HmacSignature => "HMAC Signature",
+        CredentialType.OAuth2 => "OAuth 2.0",
         _ => type.ToString(),
     };
 
@@ -71,16 +90,19 @@ public static class CredentialTypeNames
     public static string? ClientIdLabel(this CredentialType type) => type switch
     {
         CredentialType.ClientId => "Value",
-        CredentialType.ClientIdAndSecret => "Client ID",
+        CredentialType.ClientIdAndSecret or CredentialType.OAuth2 => "Client ID",
         CredentialType.BasicAuth => "Username",
         CredentialType.HmacSignature => "Key ID",
         _ => null,
     };
 
-    /// <summary>The label of the write-only secret (stored as ProtectedSecret), or null when the type has none.</summary>
+    /// <summary>
+    /// The label of the write-only secret (stored as ProtectedSecret), or null when the type has none. OAuth 2.0 has one
+    /// only for the grants that authenticate the client with a secret.
+    /// </summary>
     public static string? SecretLabel(this CredentialType type) => type switch
     {
-        CredentialType.ClientIdAndSecret or CredentialType.HmacSignature => "Secret",
+        CredentialType.ClientIdAndSecret or CredentialType.HmacSignature or CredentialType.OAuth2 => "Secret",
         CredentialType.BearerToken => "Token",
         CredentialType.BasicAuth => "Password",
         _ => null,
@@ -92,7 +114,7 @@ public static class CredentialTypeNames
     /// <summary>The header name a new credential of the type starts with.</summary>
     public static string DefaultFieldName(this CredentialType type) => type switch
     {
-        CredentialType.BearerToken or CredentialType.BasicAuth => "Authorization",
+        CredentialType.BearerToken or CredentialType.BasicAuth or CredentialType.OAuth2 => "Authorization",
         CredentialType.HmacSignature => "X-Signature",
         _ => "",
     };

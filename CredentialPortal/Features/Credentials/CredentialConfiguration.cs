@@ -12,6 +12,9 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<Credent
         builder.Property(c => c.Name).HasMaxLength(CredentialRules.NameMaxLength).UseCollation("NOCASE");
         builder.Property(c => c.FieldName).HasMaxLength(CredentialRules.FieldNameMaxLength);
         builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.Property(c => c.TokenUrl).HasMaxLength(OAuth.OAuthSettings.ValueMaxLength);
+        builder.Property(c => c.RefreshTokenUrl).HasMaxLength(OAuth.OAuthSettings.ValueMaxLength);
+        builder.Property(c => c.Scopes).HasMaxLength(OAuth.OAuthSettings.ValueMaxLength);
 
         // One index per list order; each ends in Id so that every order is total (paging is stable and reversible).
         builder.HasIndex(c => new { c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_LastModified");

@@ -1,3 +1,5 @@
+using CredentialPortal.Features.Credentials.OAuth;
+
 namespace CredentialPortal.Features.Credentials;
 
 /// <summary>
@@ -17,6 +19,44 @@ public sealed class CredentialInput
     /// <summary>HMAC Signature only.</summary>
     public HmacFormat? Format { get; set; } = HmacFormat.TimestampSignatureKey;
 
+    // OAuth 2.0 only; the property names are OAuthSettings' so that its messages land beside these fields.
+    public OAuthGrantType GrantType { get; set; } = OAuthGrantType.ClientCredentials;
+    public string? TokenUrl { get; set; }
+    public string? Scopes { get; set; }
+    public OAuthClientAuthentication ClientAuthentication { get; set; } = OAuthClientAuthentication.BasicAuthHeader;
+
+    /// <summary>Write-only like the secret: on edit, empty keeps the stored one.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Write-only like the secret: on edit, empty keeps the stored one.</summary>
+    public string? Password { get; set; }
+    public string? RefreshTokenUrl { get; set; }
+    public OAuthSigningAlgorithm SigningAlgorithm { get; set; } = OAuthSigningAlgorithm.RS256;
+
+    /// <summary>
+    /// A newly generated private key (Generate key pair / Regenerate), held on the server until saved; never bound to
+    /// a field. Null keeps the stored key.
+    /// </summary>
+    public string? PrivateKeyPem { get; set; }
+
+    /// <summary>The OAuth settings these fields describe, with the stored values the editor left empty filled in.</summary>
+    internal OAuthSettings ToOAuthSettings(OAuthSettings? stored = null) => new()
+    {
+        GrantType = GrantType,
+        TokenUrl = TokenUrl?.Trim() ?? "",
+        ClientId = KeepIfEmpty(ClientId, stored?.ClientId) ?? "",
+        Scopes = Scopes,
+        Secret = KeepIfEmpty(Secret, stored?.Secret),
+        ClientAuthentication = ClientAuthentication,
+        Username = KeepIfEmpty(Username, stored?.Username),
+        Password = KeepIfEmpty(Password, stored?.Password),
+        RefreshTokenUrl = string.IsNullOrWhiteSpace(RefreshTokenUrl) ? null : RefreshTokenUrl.Trim(),
+        SigningAlgorithm = SigningAlgorithm,
+        PrivateKeyPem = KeepIfEmpty(PrivateKeyPem, stored?.PrivateKeyPem),
+    };
+
+    private static string? KeepIfEmpty(string? typed, string? stored) => string.IsNullOrEmpty(typed) ? stored : typed;
+
     /// <summary>The version the editor loaded; a save against a newer one is refused.</summary>
     public int Version { get; set; }
 }
@@ -33,7 +73,8 @@ public sealed record CredentialForEdit(
     string? SecretHint,
     bool HasSecret,
     DateTime LastModifiedUtc,
-    int Version)
+    int Version,
+    OAuthForEdit? OAuth = null)
 {
     public CredentialInput ToInput() => new()
     {
@@ -42,9 +83,29 @@ public sealed record CredentialForEdit(
         FieldName = FieldName,
         Location = Location,
         Format = Format,
+        GrantType = OAuth?.GrantType ?? OAuthGrantType.ClientCredentials,
+        TokenUrl = OAuth?.TokenUrl,
+        Scopes = OAuth?.Scopes,
+        ClientAuthentication = OAuth?.ClientAuthentication ?? OAuthClientAuthentication.BasicAuthHeader,
+        RefreshTokenUrl = OAuth?.RefreshTokenUrl,
+        SigningAlgorithm = OAuth?.SigningAlgorithm ?? OAuthSigningAlgorithm.RS256,
         Version = Version,
     };
 }
+
+/// <summary>A stored OAuth 2.0 credential's settings as the edit form sees them: hints for the write-only values, the public key.</summary>
+public sealed record OAuthForEdit(
+    OAuthGrantType GrantType,
+    string TokenUrl,
+    string? Scopes,
+    OAuthClientAuthentication ClientAuthentication,
+    string? RefreshTokenUrl,
+    OAuthSigningAlgorithm SigningAlgorithm,
+    string? UsernameHint,
+    bool HasUsername,
+    string? PasswordHint,
+    bool HasPassword,
+    OAuthPublicKey? PublicKey);
 
 public sealed record CredentialRow(int Id, string Name, CredentialType Type, DateTime LastModifiedUtc);
 

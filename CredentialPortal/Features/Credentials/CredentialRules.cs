@@ -43,6 +43,12 @@ public static class CredentialRules
         }
 
         var type = input.Type ?? CredentialType.ClientId;
+        if (type == CredentialType.OAuth2)
+        {
+            ValidateOAuth(input, isCreate, errors);
+            return errors.ToDictionary();
+        }
+
         var fieldLabel = type.HasLocation() ? "Field Name" : "Header Name";
         if (type.HasLocation() && !Enum.IsDefined(input.Location))
         {
@@ -126,6 +132,28 @@ public static class CredentialRules
         }
 
         return errors.ToDictionary();
+    }
+
+    // On edit an empty Client ID keeps the stored one, which the form does not have: this stands in for it.
+    private static readonly OAuth.OAuthSettings KeptOnEdit = new() { GrantType = default, TokenUrl = "", ClientId = "(kept)" };
+
+    /// <summary>
+    /// OAuth 2.0: the settings' own rules, field by field. On edit, empty write-only values keep the stored ones; the
+    /// service checks the merged settings again (a grant switched on edit may need a value that was never stored).
+    /// </summary>
+    private static void ValidateOAuth(CredentialInput input, bool isCreate, ValidationErrors errors)
+    {
+        foreach (var (field, messages) in input.ToOAuthSettings(isCreate ? null : KeptOnEdit).Validate(requireSecrets: isCreate))
+        {
+            foreach (var message in messages)
+            {
+                errors.Add(field, message);
+            }
+        }
+        if (HasForbiddenControlChars(input.Name))
+        {
+            errors.Add(nameof(input.Name), "Name must not contain line breaks (CR, LF) or NUL characters.");
+        }
     }
 
     /// <summary>The signing key of a Standard Webhooks secret (whsec_ + Base64 of 24 to 64 bytes), or null.</summary>

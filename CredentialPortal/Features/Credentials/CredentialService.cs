@@ -1,4 +1,6 @@
 using CredentialPortal.Data;
+using CredentialPortal.Features.Credentials.OAuth;
+using CredentialPortal.Features.Delivery;
 using Microsoft.AspNetCore.DataProtection;
 using CredentialPortal.Features.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +12,10 @@ public sealed partial class CredentialService(
     IDbContextFactory<PortalDbContext> dbFactory,
     IDataProtectionProvider dataProtection,
     TimeProvider time,
-    IEnumerable<ICredentialReferences> references)
+    IEnumerable<ICredentialReferences> references,
+    WebhookDestinationPolicy destinations,
+    OAuthTokenCache tokens,
+    IHttpClientFactory httpClients)
 {
     // A field, so that the listing half of this class (CredentialService.Listing.cs) reaches it too.
     private readonly IDbContextFactory<PortalDbContext> dbFactory = dbFactory;
@@ -38,7 +43,110 @@ public sealed partial class CredentialService(
             Hint(secret),
             secret is not null,
             credential.LastModifiedUtc,
-            credential.Version);
+            credential.Version,
+            OAuthForEdit(credential));
+    }
+
+    private OAuthForEdit? OAuthForEdit(Credential credential)
+    {
+        if (StoredOAuth(credential) is not { } oauth)
+        {
+            return null;
+        }
+        return new OAuthForEdit(
+            oauth.GrantType,
+            oauth.TokenUrl,
+            oauth.Scopes,
+            oauth.ClientAuthentication,
+            oauth.RefreshTokenUrl,
+            oauth.SigningAlgorithm,
+            Hint(oauth.Username),
+            oauth.Username is not null,
+            Hint(oauth.Password),
+            oauth.Password is not null,
+            // The public half only: the private key never leaves the service.
+            oauth.PrivateKeyPem is { } key && OAuthKeys.IsValidPrivateKey(key) ? OAuthKeys.PublicKeyOf(key, oauth.SigningAlgorithm) : null);
+    }
+
+    /// <summary>A stored OAuth 2.0 credential's settings, decrypted; null for every other type.</summary>
+    private OAuthSettings? StoredOAuth(Credential credential) => credential.Type != CredentialType.OAuth2
+        ? null
+        : new OAuthSettings
+        {
+            GrantType = credential.GrantType ?? OAuthGrantType.ClientCredentials,
+            TokenUrl = credential.TokenUrl ?? "",
+            ClientId = Unprotect(credential.ProtectedClientId) ?? "",
+            Scopes = credential.Scopes,
+            Secret = Unprotect(credential.ProtectedSecret),
+            ClientAuthentication = credential.ClientAuthentication ?? OAuthClientAuthentication.BasicAuthHeader,
+            Username = Unprotect(credential.ProtectedUsername),
+            Password = Unprotect(credential.ProtectedPassword),
+            RefreshTokenUrl = credential.RefreshTokenUrl,
+            SigningAlgorithm = credential.SigningAlgorithm ?? OAuthSigningAlgorithm.RS256,
+            PrivateKeyPem = Unprotect(credential.ProtectedPrivateKey),
+        };
+
+    /// <summary>Stores OAuth settings; the values a grant does not use are dropped rather than kept encrypted.</summary>
+    private void StoreOAuth(Credential credential, OAuthSettings oauth)
+    {
+        var password = oauth.GrantType == OAuthGrantType.PasswordCredentials;
+        credential.GrantType = oauth.GrantType;
+        credential.TokenUrl = oauth.TokenUrl;
+        credential.Scopes = oauth.ScopeParameter;
+        credential.ClientAuthentication = oauth.ClientAuthentication;
+        credential.RefreshTokenUrl = password ? oauth.RefreshTokenUrl : null;
+        credential.SigningAlgorithm = oauth.SigningAlgorithm;
+        credential.ProtectedClientId = Protect(oauth.ClientId) ?? "";
+        credential.ProtectedSecret = oauth.UsesSecret ? Protect(oauth.Secret) : null;
+        credential.ProtectedUsername = password ? Protect(oauth.Username) : null;
+        credential.ProtectedPassword = password ? Protect(oauth.Password) : null;
+        credential.ProtectedPrivateKey = oauth.GrantType == OAuthGrantType.ClientCredentialsWithJwt ? Protect(oauth.PrivateKeyPem) : null;
+    }
+
+    /// <summary>
+    /// The token endpoints are outbound calls like webhooks: refused at save when they point at private or loopback
+    /// addresses (and again at connect time by the webhook client).
+    /// </summary>
+    private async Task<Dictionary<string, string[]>?> CheckTokenDestinationsAsync(OAuthSettings oauth, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var refreshUrl = oauth.GrantType == OAuthGrantType.PasswordCredentials ? oauth.RefreshTokenUrl : null;
+        foreach (var (field, url) in new[] { (nameof(OAuthSettings.TokenUrl), oauth.TokenUrl), (nameof(OAuthSettings.RefreshTokenUrl), refreshUrl) })
+        {
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && await destinations.CheckAsync(uri, cancellationToken) is { } refusal)
+            {
+                errors[field] = [$"{OAuthSettings.Label(field)}: {refusal}"];
+            }
+        }
+        return errors.Count == 0 ? null : errors;
+    }
+
+    /// <summary>
+    /// The form's Test connection: requests a token now with the settings on the form (stored values filling the
+    /// write-only fields left empty), through the webhook client, without caching it.
+    /// </summary>
+    public async Task<CredentialConnectionTest> TestConnectionAsync(int? id, CredentialInput input, CancellationToken cancellationToken = default)
+    {
+        OAuthSettings? stored = null;
+        if (id is int existing)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var credential = await db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == existing, cancellationToken);
+            stored = credential is null ? null : StoredOAuth(credential);
+        }
+
+        var oauth = input.ToOAuthSettings(stored);
+        var errors = oauth.Validate(requireSecrets: true);
+        if (errors.Count > 0)
+        {
+            return new CredentialConnectionTest(errors, null);
+        }
+        if (await CheckTokenDestinationsAsync(oauth, cancellationToken) is { } refused)
+        {
+            return new CredentialConnectionTest(refused, null);
+        }
+        var client = new OAuthTokenClient(httpClients.CreateClient(DeliveryRegistration.ClientName), time);
+        return new CredentialConnectionTest(errors, await client.TestConnectionAsync(oauth, cancellationToken));
     }
 
     private string? Unprotect(string? protectedValue) => string.IsNullOrEmpty(protectedValue) ? null : protector.Unprotect(protectedValue);
@@ -68,8 +176,14 @@ public sealed partial class CredentialService(
             return SaveResult.Invalid(errors);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
         var type = input.Type!.Value;
+        var oauth = type == CredentialType.OAuth2 ? input.ToOAuthSettings() : null;
+        if (oauth is not null && await CheckTokenDestinationsAsync(oauth, cancellationToken) is { } refused)
+        {
+            return SaveResult.Invalid(refused);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
         var credential = new Credential
         {
             Name = input.Name.Trim(),
@@ -83,6 +197,10 @@ public sealed partial class CredentialService(
             LastModifiedUtc = now,
             Version = 1,
         };
+        if (oauth is not null)
+        {
+            StoreOAuth(credential, oauth);
+        }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Credentials.Add(credential);
@@ -119,6 +237,21 @@ public sealed partial class CredentialService(
             return new SaveResult(SaveStatus.Conflict, id);
         }
 
+        // OAuth 2.0 again with the stored values filled in: a grant switched on edit may need one never stored.
+        var oauth = credential.Type == CredentialType.OAuth2 ? input.ToOAuthSettings(StoredOAuth(credential)) : null;
+        if (oauth is not null)
+        {
+            var oauthErrors = oauth.Validate(requireSecrets: true);
+            if (oauthErrors.Count > 0)
+            {
+                return SaveResult.Invalid(oauthErrors);
+            }
+            if (await CheckTokenDestinationsAsync(oauth, cancellationToken) is { } refused)
+            {
+                return SaveResult.Invalid(refused);
+            }
+        }
+
         // The database re-checks the version on UPDATE, which catches a save that raced this one since the read above.
         db.Entry(credential).Property(c => c.Version).OriginalValue = input.Version;
         credential.Name = input.Name.Trim();
@@ -136,13 +269,20 @@ public sealed partial class CredentialService(
             }
             credential.Format = input.Format;
         }
-        if (credential.Type.ClientIdLabel() is not null && !string.IsNullOrEmpty(input.ClientId))
+        if (oauth is not null)
         {
-            credential.ProtectedClientId = Protect(input.ClientId)!;
+            StoreOAuth(credential, oauth);
         }
-        if (credential.Type.SecretLabel() is not null && !string.IsNullOrEmpty(input.Secret))
+        else
         {
-            credential.ProtectedSecret = Protect(input.Secret);
+            if (credential.Type.ClientIdLabel() is not null && !string.IsNullOrEmpty(input.ClientId))
+            {
+                credential.ProtectedClientId = Protect(input.ClientId)!;
+            }
+            if (credential.Type.SecretLabel() is not null && !string.IsNullOrEmpty(input.Secret))
+            {
+                credential.ProtectedSecret = Protect(input.Secret);
+            }
         }
         credential.LastModifiedUtc = time.GetUtcNow().UtcDateTime;
         credential.Version = input.Version + 1;
@@ -155,12 +295,13 @@ public sealed partial class CredentialService(
         {
             return new SaveResult(SaveStatus.Conflict, id);
         }
+        tokens.Remove(id); // tokens fetched with the old settings (and their refresh tokens) must not outlive them
         return new SaveResult(SaveStatus.Saved, id);
     }
 
     /// <summary>The stored field or header name: fixed where the type names its own header.</summary>
     private static string FieldName(CredentialType type, CredentialInput input) =>
-        type == CredentialType.BasicAuth || (type == CredentialType.HmacSignature && input.Format == HmacFormat.StandardWebhooks)
+        type is CredentialType.BasicAuth or CredentialType.OAuth2 || (type == CredentialType.HmacSignature && input.Format == HmacFormat.StandardWebhooks)
             ? type.DefaultFieldName()
             : input.FieldName.Trim();
 
@@ -198,6 +339,7 @@ public sealed partial class CredentialService(
         db.Credentials.Remove(credential);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        tokens.Remove(id);
         return true;
     }
 
@@ -214,6 +356,12 @@ public sealed partial class CredentialService(
                 credential.Location,
                 Unprotect(credential.ProtectedClientId) ?? "",
                 Unprotect(credential.ProtectedSecret),
-                credential.Format ?? HmacFormat.TimestampSignatureKey);
+                credential.Format ?? HmacFormat.TimestampSignatureKey,
+                credential.Id,
+                credential.Version,
+                StoredOAuth(credential));
     }
 }
+
+/// <summary>The form's Test connection: field messages when the settings cannot request a token, else what the endpoint said.</summary>
+public sealed record CredentialConnectionTest(IReadOnlyDictionary<string, string[]> Errors, OAuthConnectionTest? Connection);

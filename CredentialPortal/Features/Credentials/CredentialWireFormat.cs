@@ -10,7 +10,10 @@ public sealed record ResolvedCredential(
     CredentialLocation Location,
     string ClientId,
     string? Secret,
-    HmacFormat Format = HmacFormat.TimestampSignatureKey)
+    HmacFormat Format = HmacFormat.TimestampSignatureKey,
+    int Id = 0,
+    int Version = 0,
+    OAuth.OAuthSettings? OAuth = null)
 {
     /// <summary>
     /// The value of the credential's one header or query parameter. Client ID: the value as is. Client ID and Secret:
@@ -24,6 +27,7 @@ public sealed record ResolvedCredential(
         CredentialType.ClientIdAndSecret => Base64(ClientId + Secret),
         CredentialType.BearerToken => FieldName.Equals("Authorization", StringComparison.OrdinalIgnoreCase) ? $"Bearer {Secret}" : Secret ?? "",
         CredentialType.BasicAuth => "Basic " + Base64($"{ClientId}:{Secret}"),
+        CredentialType.OAuth2 => throw new InvalidOperationException("An OAuth 2.0 credential sends an access token; use OAuthTokenCache.SendAsync."),
         _ => throw new InvalidOperationException("An HMAC signature depends on the request body; use CredentialWireFormat.Sign."),
     };
 
@@ -58,6 +62,10 @@ public static class CredentialWireFormat
         if (credential is null)
         {
             return; // No Auth
+        }
+        if (credential.Type == CredentialType.OAuth2)
+        {
+            return; // the access token's Authorization header is added where the token is fetched (OAuthTokenCache.SendAsync)
         }
 
         if (credential.Type == CredentialType.HmacSignature)
@@ -137,6 +145,7 @@ public static class CredentialWireFormat
     {
         null => (url.AbsoluteUri, null),
         { Type: CredentialType.HmacSignature, Format: HmacFormat.StandardWebhooks } => (url.AbsoluteUri, $"webhook-signature: {Mask}"),
+        { Type: CredentialType.OAuth2 } => (url.AbsoluteUri, $"Authorization: Bearer {Mask}"),
         { Location: CredentialLocation.QueryParam } => (AppendQuery(url, credential.FieldName, "") + Mask, null),
         _ => (url.AbsoluteUri, $"{credential.FieldName}: {Mask}"),
     };

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using CredentialPortal.Features.Credentials.OAuth;
 using Polly;
 
 namespace CredentialPortal.Features.Delivery;
@@ -8,14 +9,21 @@ public static class DeliveryRegistration
 {
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The outbound client: webhooks and OAuth token endpoints alike get its SSRF checks, timeouts, retries and
+    /// no-redirect policy (IHttpClientFactory.CreateClient(ClientName)).
+    /// </summary>
+    public const string ClientName = "webhook";
+
     public static IServiceCollection AddWebhookDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.AddSingleton<WebhookDestinationPolicy>();
         services.AddSingleton<DeliveryLog>();
+        services.AddSingleton(sp => new OAuthTokenCache(sp.GetRequiredService<TimeProvider>()));
         services.AddTransient<AttemptCountingHandler>();
 
-        var client = services.AddHttpClient<WebhookSender>((sp, client) =>
+        var client = services.AddHttpClient<WebhookSender>(ClientName, (sp, client) =>
             {
                 // Each attempt has its own timeout (below); this only bounds the whole delivery.
                 client.Timeout = Timeout.InfiniteTimeSpan;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Credentials.OAuth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -21,6 +22,7 @@ public sealed class WebhookSender(
     HttpClient http,
     IDbContextFactory<PortalDbContext> dbFactory,
     CredentialService credentials,
+    OAuthTokenCache tokens,
     DeliveryLog log,
     WebhookDestinationPolicy destinations,
     IOptionsMonitor<WebhookOptions> options,
@@ -71,7 +73,34 @@ public sealed class WebhookSender(
             }
 
             var credential = alert.CredentialId is int credentialId ? await credentials.ResolveAsync(credentialId, cancellationToken) : null;
-            using var request = BuildRequest(alert, url, body, credential, time.GetUtcNow(), loggedHeaders);
+            var now = time.GetUtcNow();
+            HttpRequestMessage CreateRequest()
+            {
+                loggedHeaders.Clear();
+                var request = BuildRequest(alert, url, body, credential, now, loggedHeaders);
+                request.Options.Set(AttemptCounter.Key, attempts);
+                return request;
+            }
+
+            HttpResponseMessage? response;
+            OAuthSendResult? oauthResult = null;
+            if (credential?.OAuth is { } oauth)
+            {
+                // The access token comes from the shared cache; a 401 drops it and sends once more with a fresh one.
+                oauthResult = await tokens.SendAsync(http, new OAuthTokenKey(credential.Id, credential.Version), oauth, CreateRequest,
+                    HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response = oauthResult.Response;
+                if (response is null)
+                {
+                    error = $"No access token: {oauthResult.Token.Message}";
+                }
+            }
+            else
+            {
+                using var request = CreateRequest();
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+
             var masked = CredentialWireFormat.Masked(url, credential);
             loggedUrl = masked.Url;
             if (masked.Header is not null)
@@ -79,14 +108,19 @@ public sealed class WebhookSender(
                 loggedHeaders.Add(masked.Header);
             }
 
-            request.Options.Set(AttemptCounter.Key, attempts);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            status = (int)response.StatusCode;
-            if (!response.IsSuccessStatusCode)
+            using (oauthResult)
+            using (response)
             {
-                error = status is >= 300 and < 400
-                    ? $"HTTP {status}: redirects are not followed."
-                    : $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
+                if (response is not null)
+                {
+                    status = (int)response.StatusCode;
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        error = status is >= 300 and < 400
+                            ? $"HTTP {status}: redirects are not followed."
+                            : $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
+                    }
+                }
             }
         }
         catch (DeliveryRefusedException ex)

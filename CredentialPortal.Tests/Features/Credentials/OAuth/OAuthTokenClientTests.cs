@@ -385,7 +385,7 @@ public sealed class OAuthTokenClientTests : IAsyncLifetime
     }
 
     private static HttpClient WebhookClient(ServiceProvider services) =>
-        services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSender));
+        services.GetRequiredService<IHttpClientFactory>().CreateClient(DeliveryRegistration.ClientName);
 
     [Fact]
     public async Task Through_the_webhook_client_a_token_is_fetched()
