@@ -227,6 +227,12 @@ public sealed partial class CredentialService(
 
         input.Type = credential.Type;
         var errors = CredentialRules.Validate(input, isCreate: false);
+        // OAuth 2.0 again with the stored values filled in: a grant switched on edit may need values never stored.
+        var oauth = credential.Type == CredentialType.OAuth2 ? input.ToOAuthSettings(StoredOAuth(credential)) : null;
+        foreach (var (field, messages) in oauth?.Validate(requireSecrets: true) ?? new Dictionary<string, string[]>())
+        {
+            errors[field] = errors.TryGetValue(field, out var shown) ? shown.Union(messages).ToArray() : messages;
+        }
         if (errors.Count > 0)
         {
             return SaveResult.Invalid(errors);
@@ -237,19 +243,9 @@ public sealed partial class CredentialService(
             return new SaveResult(SaveStatus.Conflict, id);
         }
 
-        // OAuth 2.0 again with the stored values filled in: a grant switched on edit may need one never stored.
-        var oauth = credential.Type == CredentialType.OAuth2 ? input.ToOAuthSettings(StoredOAuth(credential)) : null;
-        if (oauth is not null)
+        if (oauth is not null && await CheckTokenDestinationsAsync(oauth, cancellationToken) is { } refused)
         {
-            var oauthErrors = oauth.Validate(requireSecrets: true);
-            if (oauthErrors.Count > 0)
-            {
-                return SaveResult.Invalid(oauthErrors);
-            }
-            if (await CheckTokenDestinationsAsync(oauth, cancellationToken) is { } refused)
-            {
-                return SaveResult.Invalid(refused);
-            }
+            return SaveResult.Invalid(refused);
         }
 
         // The database re-checks the version on UPDATE, which catches a save that raced this one since the read above.

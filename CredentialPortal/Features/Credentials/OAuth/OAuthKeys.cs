@@ -40,6 +40,14 @@ public static class OAuthKeys
         return PublicKeyOf(rsa, algorithm);
     }
 
+    /// <summary>The views of a public key PEM (SPKI), e.g. for showing a stored key's JWK with another algorithm.</summary>
+    public static OAuthPublicKey PublicKeyOfPublicPem(string publicKeyPem, OAuthSigningAlgorithm algorithm)
+    {
+        using var rsa = RSA.Create();
+        rsa.ImportFromPem(publicKeyPem);
+        return PublicKeyOf(rsa, algorithm);
+    }
+
     /// <summary>The public key of an RSA key as SPKI PEM and as a JWK whose kid is its thumbprint.</summary>
     public static OAuthPublicKey PublicKeyOf(RSA rsa, OAuthSigningAlgorithm algorithm = OAuthSigningAlgorithm.RS256)
     {
