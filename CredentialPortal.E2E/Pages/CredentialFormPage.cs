@@ -41,6 +41,38 @@ public sealed class CredentialFormPage(IPage page, int? id, bool isEdit = false)
     /// <summary>The secret Generate secret made, shown once (until the form is left).</summary>
     public ILocator GeneratedSecret => Page.GetByTestId("generated-secret").Locator("code");
 
+    // OAuth 2.0 (PRODUCT.md, "Further credential types"): Client ID, Secret, Username and Password are the fields above.
+    public ILocator GrantType => Select("Grant Type");
+
+    public ILocator AccessTokenUrl => Field("Access Token URL");
+
+    public ILocator Scopes => Field("Scopes");
+
+    public ILocator ClientAuthentication => Select("Client Authentication");
+
+    public ILocator RefreshTokenUrl => Field("Refresh Token URL");
+
+    public ILocator SigningAlgorithm => Select("Signing Algorithm");
+
+    public ILocator PublicKeyPem => Field("Public key (PEM)");
+
+    public ILocator PublicKeyJwk => Field("Public key (JWK)");
+
+    /// <summary>The key id (RFC 7638 thumbprint) the form names beside the public key.</summary>
+    public ILocator ShownKeyId => Page.GetByTestId("key-id");
+
+    public ILocator GenerateKeyPairButton => Page.GetByRole(AriaRole.Button, new() { Name = "Generate key pair", Exact = true });
+
+    public ILocator RegenerateButton => Page.GetByRole(AriaRole.Button, new() { Name = "Regenerate", Exact = true });
+
+    public ILocator TestConnectionButton => Page.GetByRole(AriaRole.Button, new() { Name = "Test connection", Exact = true });
+
+    /// <summary>What the last Test connection reported: success with the token's expiry, or the token endpoint's error.</summary>
+    public ILocator ConnectionResult => Page.GetByTestId("connection-result");
+
+    /// <summary>The confirmation Regenerate asks for.</summary>
+    public ILocator RegenerateDialog => Page.GetByRole(AriaRole.Dialog).Filter(new() { HasText = "Regenerate the key pair?" });
+
     public ILocator SaveButton => Page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true });
 
     public ILocator CancelButton => Page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true });
@@ -74,6 +106,48 @@ public sealed class CredentialFormPage(IPage page, int? id, bool isEdit = false)
     public Task ChooseTypeAsync(string type) => ChooseAsync(Type, type);
 
     public Task ChooseLocationAsync(string location) => ChooseAsync(Location, location);
+
+    public Task ChooseGrantTypeAsync(string grantType) => ChooseAsync(GrantType, grantType);
+
+    public Task ChooseClientAuthenticationAsync(string authentication) => ChooseAsync(ClientAuthentication, authentication);
+
+    /// <summary>Test connection, then waits until it has finished and its result matches <paramref name="expected"/>.</summary>
+    public async Task<ILocator> TestConnectionAsync(Regex expected)
+    {
+        await TestConnectionButton.ClickAsync();
+        await Expect(ConnectionResult).ToContainTextAsync(expected);
+        await Expect(TestConnectionButton).ToBeEnabledAsync();
+        return ConnectionResult;
+    }
+
+    /// <summary>Generate key pair, then reads the key id the form shows with the public key.</summary>
+    public async Task<string> GenerateKeyPairAsync()
+    {
+        await GenerateKeyPairButton.ClickAsync();
+        await Expect(PublicKeyPem).ToHaveValueAsync(new Regex("^-----BEGIN PUBLIC KEY-----"));
+        await Expect(GenerateKeyPairButton).ToHaveCountAsync(0);
+        return await ReadKeyIdAsync();
+    }
+
+    /// <summary>The shown key id (base64url, as an RFC 7638 SHA-256 thumbprint is).</summary>
+    public async Task<string> ReadKeyIdAsync()
+    {
+        await Expect(ShownKeyId).ToHaveTextAsync(new Regex(@"^\s*[A-Za-z0-9_-]{43}\s*$"));
+        return (await ShownKeyId.InnerTextAsync()).Trim();
+    }
+
+    /// <summary>Regenerate, then answers its confirmation with Regenerate (<paramref name="confirm"/>) or Cancel.</summary>
+    public async Task RegenerateAsync(bool confirm)
+    {
+        await RegenerateButton.ClickAsync();
+        await Expect(RegenerateDialog).ToBeVisibleAsync();
+        await RegenerateDialog.GetByRole(AriaRole.Button, new() { Name = confirm ? "Regenerate" : "Cancel", Exact = true }).ClickAsync();
+        await Expect(RegenerateDialog).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The values of every input and text area on the page, as the browser holds them now.</summary>
+    public Task<string[]> FieldValuesAsync() =>
+        Page.EvaluateAsync<string[]>("() => Array.from(document.querySelectorAll('input, textarea, select')).map(e => e.value ?? '')");
 
     /// <summary>Generate secret, then reads the whsec_ secret the form shows (as a person copies it to the receiver).</summary>
     public async Task<string> GenerateSecretAsync()

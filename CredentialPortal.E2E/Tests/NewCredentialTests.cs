@@ -21,7 +21,7 @@ public sealed class NewCredentialTests(BrowserFixture browser) : PortalTest(brow
         await Expect(form.Secret).ToHaveCountAsync(0);
 
         await form.Type.ClickAsync();
-        await Expect(form.Options).ToHaveTextAsync(["Client ID", "Client ID and Secret", "Bearer Token", "Basic Auth", "HMAC Signature"]);
+        await Expect(form.Options).ToHaveTextAsync(["Client ID", "Client ID and Secret", "Bearer Token", "Basic Auth", "HMAC Signature", "OAuth 2.0"]);
         await form.Page.Keyboard.PressAsync("Escape");
 
         await form.ChooseTypeAsync("Client ID");
