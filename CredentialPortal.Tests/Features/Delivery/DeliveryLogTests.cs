@@ -1,0 +1,176 @@
+using CredentialPortal.Features.Delivery;
+using CredentialPortal.Tests.Features.Alerts;
+using CredentialPortal.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Tests.Features.Delivery;
+
+/// <summary>
+/// The delivery log's group commit: rows queued together share a transaction, each caller returns only once its own
+/// row is committed (another connection sees it), and an error reaches exactly the callers whose rows it kept out.
+/// </summary>
+public sealed class DeliveryLogTests : IAsyncLifetime
+{
+    private PortalTestDatabase database = default!;
+    private int alert;
+
+    public async Task InitializeAsync()
+    {
+        database = await PortalTestDatabase.CreateAsync();
+        alert = (await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert())).Id;
+    }
+
+    public async Task DisposeAsync() => await database.DisposeAsync();
+
+    private WebhookDelivery Row(int? alertId = null, int status = 200) => new()
+    {
+        AlertId = alertId ?? alert,
+        SentAtUtc = new DateTime(2026, 11, 23, 9, 0, 0, DateTimeKind.Utc).AddTicks(status),
+        IsTest = true,
+        Delivered = status < 300,
+        StatusCode = status,
+        Attempts = 1,
+        DurationMs = 12,
+        Error = status < 300 ? null : $"HTTP {status}",
+        Method = "POST",
+        Url = "https://hooks.example/x?clientid=****",
+        Headers = "Content-Type: application/json\nclientid: ****",
+    };
+
+    /// <summary>Holds SQLite's write lock from another connection until disposed, so that rows pile up in the queue.</summary>
+    private async Task<SqliteConnection> HoldWriteLockAsync(string? sqlWhileHolding = null)
+    {
+        var connection = new SqliteConnection($"Data Source={database.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "BEGIN IMMEDIATE;" + sqlWhileHolding;
+        await command.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    private static async Task ReleaseAsync(SqliteConnection holder)
+    {
+        await using (var command = holder.CreateCommand())
+        {
+            command.CommandText = "COMMIT;";
+            await command.ExecuteNonQueryAsync();
+        }
+        await holder.DisposeAsync();
+    }
+
+    /// <summary>Starts the calls on pool threads: the first becomes the writer and waits for the lock in SQLite.</summary>
+    private List<(WebhookDelivery Row, Task Recorded)> RecordAll(IEnumerable<WebhookDelivery> rows) =>
+        rows.Select(row => (row, Task.Run(() => database.DeliveryLog.RecordAsync(row)))).ToList();
+
+    private async Task<bool> IsCommittedAsync(long id)
+    {
+        // A connection of its own: sees only what is committed.
+        await using var connection = new SqliteConnection($"Data Source={database.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM WebhookDeliveries WHERE Id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return (long)(await command.ExecuteScalarAsync())! == 1;
+    }
+
+    [Fact]
+    public async Task Concurrent_rows_share_commits_and_each_is_committed_when_its_call_returns()
+    {
+        var holder = await HoldWriteLockAsync();
+        // Each caller looks for its row the moment its own call returns, as the overview does after Send test.
+        var calls = Enumerable.Range(0, 40).Select(i => Row(status: 200 + i)).Select(row => (Row: row, Seen: Task.Run(async () =>
+        {
+            await database.DeliveryLog.RecordAsync(row);
+            return await IsCommittedAsync(row.Id);
+        }))).ToList();
+        await Task.Delay(300); // all queued behind the first, which waits for the lock
+        Assert.All(calls, c => Assert.False(c.Seen.IsCompleted));
+        await ReleaseAsync(holder);
+
+        foreach (var (row, seen) in calls)
+        {
+            Assert.True(await seen, $"row {row.Id} was not committed when its call returned");
+        }
+        Assert.InRange(database.DeliveryLog.Commits, 1, 3); // one for the first row, then the rest together
+        Assert.Equal(40, calls.Select(c => c.Row.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Rows_read_back_through_ef_exactly_as_written()
+    {
+        var written = Row(status: 503);
+        await database.DeliveryLog.RecordAsync(written);
+        var ok = Row();
+        ok.StatusCode = null;
+        await database.DeliveryLog.RecordAsync(ok);
+
+        var page = await database.DeliveryLog.ListAsync(alert, 0, 10);
+
+        Assert.Equal(2, page.TotalCount);
+        Assert.Equivalent(ok, page.Items[0]); // newest first
+        Assert.Equivalent(written, page.Items[1]);
+    }
+
+    [Fact]
+    public async Task A_refused_row_fails_its_own_caller_and_the_rest_of_its_batch_is_committed()
+    {
+        var holder = await HoldWriteLockAsync();
+        var calls = RecordAll([Row(), Row(status: 201), Row(alertId: 999_999), Row(status: 202)]);
+        await Task.Delay(300);
+        await ReleaseAsync(holder);
+
+        var refused = await Assert.ThrowsAsync<SqliteException>(() => calls[2].Recorded);
+        Assert.Equal(19, refused.SqliteErrorCode); // FOREIGN KEY constraint: there is no such alert
+        foreach (var (row, recorded) in calls.Where((_, i) => i != 2))
+        {
+            await recorded;
+            Assert.True(await IsCommittedAsync(row.Id));
+        }
+        Assert.Equal(3, (await database.DeliveryLog.ListAsync(alert, 0, 10)).TotalCount);
+    }
+
+    [Fact]
+    public async Task A_failing_batch_surfaces_its_error_to_every_caller_in_it_and_the_log_recovers()
+    {
+        // The table disappears while rows wait: the batch's transaction fails as a whole.
+        var holder = await HoldWriteLockAsync("ALTER TABLE WebhookDeliveries RENAME TO WebhookDeliveriesAway;");
+        var calls = RecordAll(Enumerable.Range(0, 5).Select(i => Row(status: 200 + i)));
+        await Task.Delay(300);
+        await ReleaseAsync(holder);
+
+        foreach (var (_, recorded) in calls)
+        {
+            var error = await Assert.ThrowsAsync<SqliteException>(() => recorded);
+            Assert.Contains("WebhookDeliveries", error.Message);
+        }
+
+        await using (var db = await database.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE WebhookDeliveriesAway RENAME TO WebhookDeliveries;");
+            Assert.Equal(0, await db.WebhookDeliveries.CountAsync());
+        }
+        var later = Row();
+        await database.DeliveryLog.RecordAsync(later); // a fresh connection and statement
+        Assert.True(await IsCommittedAsync(later.Id));
+    }
+
+    [Fact]
+    public async Task Disposing_writes_what_is_queued_and_refuses_later_rows()
+    {
+        var holder = await HoldWriteLockAsync();
+        var calls = RecordAll(Enumerable.Range(0, 3).Select(i => Row(status: 200 + i)));
+        await Task.Delay(300);
+        var disposing = Task.Run(() => database.DeliveryLog.Dispose());
+        await Task.Delay(100);
+        await ReleaseAsync(holder);
+        await disposing;
+
+        foreach (var (row, recorded) in calls)
+        {
+            await recorded;
+            Assert.True(await IsCommittedAsync(row.Id));
+        }
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => database.DeliveryLog.RecordAsync(Row()));
+    }
+}
