@@ -20,6 +20,7 @@ public static class DeliveryRegistration
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.AddSingleton<WebhookDestinationPolicy>();
         services.AddSingleton<DeliveryLog>();
+        services.AddSingleton<DeliveryTargets>();
         services.AddSingleton(sp => new OAuthTokenCache(sp.GetRequiredService<TimeProvider>()));
         services.AddTransient<AttemptCountingHandler>();
 

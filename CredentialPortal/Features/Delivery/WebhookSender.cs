@@ -2,11 +2,9 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Credentials.OAuth;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 
@@ -20,8 +18,7 @@ public sealed record DeliveryOutcome(bool Delivered, int? StatusCode, int Attemp
 /// </summary>
 public sealed class WebhookSender(
     HttpClient http,
-    IDbContextFactory<PortalDbContext> dbFactory,
-    CredentialService credentials,
+    DeliveryTargets targets,
     OAuthTokenCache tokens,
     DeliveryLog log,
     WebhookDestinationPolicy destinations,
@@ -34,25 +31,23 @@ public sealed class WebhookSender(
     /// <summary>Sends a test notification now. Null when the alert does not exist.</summary>
     public async Task<DeliveryOutcome?> SendTestAsync(int alertId, CancellationToken cancellationToken = default)
     {
-        Alert? alert;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            alert = await db.Set<Alert>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken);
-        }
-        if (alert is null)
+        // The alert and its credential in one read (kept decrypted while neither row changes: DeliveryTargets).
+        if (await targets.GetAsync(alertId, cancellationToken) is not { } target)
         {
             return null;
         }
 
+        var alert = target.Alert;
         var body = JsonSerializer.Serialize(new TestNotification(true, alert.Id, alert.Name, alert.Kind.WireName(),
             alert.TriggerSummary(), time.GetUtcNow()), Json);
-        return await SendAsync(alert, body, isTest: true, cancellationToken);
+        return await SendAsync(target, body, isTest: true, cancellationToken);
     }
 
     private sealed record TestNotification(bool IsTest, int AlertId, string AlertName, string Kind, string Trigger, DateTimeOffset Timestamp);
 
-    internal async Task<DeliveryOutcome> SendAsync(Alert alert, string body, bool isTest, CancellationToken cancellationToken)
+    internal async Task<DeliveryOutcome> SendAsync(DeliveryTarget target, string body, bool isTest, CancellationToken cancellationToken)
     {
+        var (alert, credential) = target;
         var started = Stopwatch.GetTimestamp();
         var attempts = new AttemptCounter();
         var method = alert.WebhookMethod;
@@ -72,7 +67,6 @@ public sealed class WebhookSender(
                 throw new DeliveryRefusedException(refusal);
             }
 
-            var credential = alert.CredentialId is int credentialId ? await credentials.ResolveAsync(credentialId, cancellationToken) : null;
             var now = time.GetUtcNow();
             HttpRequestMessage CreateRequest()
             {
