@@ -131,6 +131,18 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lone_refused_row_fails_its_caller_and_the_next_row_is_written()
+    {
+        var refused = await Assert.ThrowsAsync<SqliteException>(() => database.DeliveryLog.RecordAsync(Row(alertId: 999_999)));
+        Assert.Equal(19, refused.SqliteErrorCode);
+
+        var next = Row();
+        await database.DeliveryLog.RecordAsync(next);
+        Assert.True(await IsCommittedAsync(next.Id));
+        Assert.Equal(1, (await database.DeliveryLog.ListAsync(alert, 0, 10)).TotalCount);
+    }
+
+    [Fact]
     public async Task A_failing_batch_surfaces_its_error_to_every_caller_in_it_and_the_log_recovers()
     {
         // The table disappears while rows wait: the batch's transaction fails as a whole.
