@@ -58,9 +58,6 @@ public static class DeliveryRegistration
             });
         // Added after the resilience handler, so it runs inside the retries: once per attempt.
         client.AddHttpMessageHandler<AttemptCountingHandler>();
-        // No factory request logging: the sender logs each delivery itself (masked URL, attempts, status), retries are
-        // logged by the resilience telemetry, and the two logging handlers cost about as much as the send itself (bench).
-        client.RemoveAllLoggers();
         return services;
     }
 
