@@ -1,0 +1,160 @@
+using Bunit;
+using CredentialPortal.Data;
+using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Credentials.Pages;
+using CredentialPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Tests.Features.Credentials;
+
+/// <summary>
+/// The list's index paths (short-search ids and count bound, trigram deep pages) against the plainest query: LIKE,
+/// ORDER BY, OFFSET. The data are shaped so that each path is the one taken; a wrong page or total fails the test.
+/// </summary>
+public sealed class CredentialListingTests : IAsyncLifetime
+{
+    private PortalTestDatabase database = default!;
+    private CredentialService Service => database.Credentials;
+
+    public async Task InitializeAsync() => database = await PortalTestDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await database.DisposeAsync();
+
+    /// <summary>Inserts names in one save; modification times collide (ties broken by Id) and run out of Id order.</summary>
+    internal static async Task InsertAsync(PortalTestDatabase database, IEnumerable<string> names)
+    {
+        await using var db = await database.CreateDbContextAsync();
+        var start = database.Clock.GetUtcNow().UtcDateTime;
+        db.Credentials.AddRange(names.Select((name, i) => new Credential
+        {
+            Name = name,
+            Type = i % 3 == 0 ? CredentialType.ClientIdAndSecret : CredentialType.ClientId,
+            FieldName = "clientid",
+            ProtectedClientId = "not-read-here",
+            CreatedUtc = start,
+            LastModifiedUtc = start.AddSeconds(i * 7919 % 97),
+            Version = 1,
+        }));
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<(List<int> Ids, int Count)> NaiveAsync(CredentialListQuery query)
+    {
+        await using var db = await database.CreateDbContextAsync();
+        var pattern = "%" + query.Search!.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        var matches = db.Credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"));
+        IQueryable<Credential> ordered = (query.SortBy, query.Descending) switch
+        {
+            (CredentialSort.Name, false) => matches.OrderBy(c => c.Name).ThenBy(c => c.Id),
+            (CredentialSort.Name, true) => matches.OrderByDescending(c => c.Name).ThenByDescending(c => c.Id),
+            (CredentialSort.Type, false) => matches.OrderBy(c => c.Type).ThenByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
+            (CredentialSort.Type, true) => matches.OrderByDescending(c => c.Type).ThenBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
+            (_, false) => matches.OrderBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
+            (_, true) => matches.OrderByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
+        };
+        var ids = await ordered.Skip(query.Page * query.PageSize).Take(query.PageSize).Select(c => c.Id).ToListAsync();
+        return (ids, await matches.CountAsync());
+    }
+
+    private async Task AssertPageAsync(CredentialListQuery query, int expectedTotal, bool moreThanTotal = false)
+    {
+        var (ids, count) = await NaiveAsync(query);
+        var listing = await Service.ListPageAsync(query);
+        Assert.Equal(ids, listing.Items.Select(r => r.Id));
+        Assert.Equal(expectedTotal, listing.TotalCount);
+        Assert.Equal(moreThanTotal, listing.MoreThanTotal);
+        Assert.Equal(moreThanTotal ? expectedTotal : count, listing.TotalCount);
+        if (moreThanTotal)
+        {
+            Assert.True(count > listing.TotalCount, $"'more than {listing.TotalCount}' but {count} match");
+        }
+        var page = await Service.ListAsync(query);
+        Assert.Equal(listing.Items, page.Items);
+        Assert.Equal(listing.TotalCount, page.TotalCount);
+    }
+
+    [Theory]
+    [InlineData(CredentialSort.LastModified, true)]
+    [InlineData(CredentialSort.Name, false)]
+    [InlineData(CredentialSort.Type, true)]
+    public async Task A_short_search_with_many_matches_counts_to_a_bound_past_the_page_and_pages_correctly(CredentialSort sort, bool descending)
+    {
+        // 1,200 names contain "qz" (among 1,500): more than the first bound of 1,000, fewer than the second.
+        await InsertAsync(database, Enumerable.Range(0, 1_500).Select(i => i % 10 < 3 && i % 4 != 0 ? $"plain {i}" : $"Q{(i % 2 == 0 ? "z" : "Z")} hook {i}"));
+        var matching = (await NaiveAsync(new CredentialListQuery("qz"))).Count;
+        Assert.Equal(1_200, matching);
+
+        // The first pages: "more than 1,000"; the rows are still exactly those of the full order.
+        await AssertPageAsync(new CredentialListQuery("qz", sort, descending), 1_000, moreThanTotal: true);
+        await AssertPageAsync(new CredentialListQuery("qz", sort, descending, Page: 38), 1_000, moreThanTotal: true);
+        // The last page under the bound reaches it: the count goes on to the next bound and is then exact.
+        await AssertPageAsync(new CredentialListQuery("qz", sort, descending, Page: 39), 1_200);
+        await AssertPageAsync(new CredentialListQuery("qz", sort, descending, Page: 46), 1_200);
+        await AssertPageAsync(new CredentialListQuery("qz", sort, descending, Page: 47), 1_200);
+        // Past the end: no rows, the exact total.
+        await AssertPageAsync(new CredentialListQuery("qz", sort, descending, Page: 48), 1_200);
+    }
+
+    [Theory]
+    [InlineData(CredentialSort.LastModified, true)]
+    [InlineData(CredentialSort.LastModified, false)]
+    [InlineData(CredentialSort.Name, true)]
+    [InlineData(CredentialSort.Type, false)]
+    public async Task A_short_search_with_few_matches_looks_them_up_and_pages_exactly(CredentialSort sort, bool descending)
+    {
+        // 40 matches of "x%" (a LIKE wildcard, escaped) and "x_" among 400: counted to the end, exact.
+        await InsertAsync(database, Enumerable.Range(0, 400).Select(i => i % 10 == 0 ? $"rate x% {i}" : i % 10 == 1 ? $"rate xy_{i}" : $"rate {i}"));
+
+        for (var page = 0; page < 5; page++)
+        {
+            await AssertPageAsync(new CredentialListQuery("X%", sort, descending, page, 7), 40);
+        }
+        await AssertPageAsync(new CredentialListQuery("y_", sort, descending, 0, 100), 40);
+        await AssertPageAsync(new CredentialListQuery("x", sort, descending, 1, 50), 80);
+        await AssertPageAsync(new CredentialListQuery("%", sort, descending), 40);
+        await AssertPageAsync(new CredentialListQuery("qq", sort, descending), 0);
+    }
+
+    [Theory]
+    [InlineData(CredentialSort.LastModified, true)]
+    [InlineData(CredentialSort.Name, false)]
+    [InlineData(CredentialSort.Type, true)]
+    public async Task Deep_pages_of_a_trigram_search_test_ids_in_the_sort_index_and_match_the_full_order(CredentialSort sort, bool descending)
+    {
+        // 600 matches among 8,000: over 500, so the sort index is walked. The first page walks about 25 x 8000/600 =
+        // 333 entries (LIKE); the middle (page 12) about 300 x 8000/600 = 4,000, over 3,000 (ids from the trigram index).
+        await InsertAsync(database, Enumerable.Range(0, 8_000).Select(i => i % 40 < 3 ? $"Ledger sync {i}" : $"other {i}"));
+
+        foreach (var page in new[] { 0, 1, 10, 11, 12, 13, 22, 23 })
+        {
+            await AssertPageAsync(new CredentialListQuery("ledger", sort, descending, page), 600);
+        }
+    }
+}
+
+public sealed class CredentialListingPagerTests : PortalComponentTest
+{
+    private static void AssertPager(IRenderedComponent<CredentialsPage> page, string expected)
+    {
+        var text = System.Text.RegularExpressions.Regex.Replace(page.Find(".mud-table-pagination").TextContent, @"\s+", " ");
+        Assert.True(text.Contains(expected, StringComparison.Ordinal), $"pager: '{text}'");
+    }
+
+    [Fact]
+    public async Task The_table_pager_says_more_than_when_a_short_search_is_not_counted_to_the_end()
+    {
+        await CredentialListingTests.InsertAsync(Database, Enumerable.Range(0, 1_100).Select(i => $"Relay {i}"));
+
+        var page = Render<CredentialsPage>();
+        page.WaitForAssertion(() => AssertPager(page, "1-25 of 1,100"));
+
+        await page.Find("input[type=text]").InputAsync(new() { Value = "ay" });
+        page.WaitForAssertion(() => AssertPager(page, "1-25 of more than 1,000"),
+            TimeSpan.FromSeconds(3));
+
+        // A trigram search is counted exactly again.
+        await page.Find("input[type=text]").InputAsync(new() { Value = "lay 1" });
+        page.WaitForAssertion(() => AssertPager(page, "1-25 of 211"),
+            TimeSpan.FromSeconds(3));
+    }
+}
