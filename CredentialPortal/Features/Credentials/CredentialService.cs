@@ -344,19 +344,23 @@ public sealed partial class CredentialService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var credential = await db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        return credential is null
-            ? null
-            : new ResolvedCredential(
-                credential.Type,
-                credential.FieldName,
-                credential.Location,
-                Unprotect(credential.ProtectedClientId) ?? "",
-                Unprotect(credential.ProtectedSecret),
-                credential.Format ?? HmacFormat.TimestampSignatureKey,
-                credential.Id,
-                credential.Version,
-                StoredOAuth(credential));
+        return credential is null ? null : Resolve(credential);
     }
+
+    /// <summary>
+    /// The decrypted credential for an outgoing request, from a row the caller already read (the delivery path loads
+    /// the alert and its credential in one query).
+    /// </summary>
+    internal ResolvedCredential Resolve(Credential credential) => new(
+        credential.Type,
+        credential.FieldName,
+        credential.Location,
+        Unprotect(credential.ProtectedClientId) ?? "",
+        Unprotect(credential.ProtectedSecret),
+        credential.Format ?? HmacFormat.TimestampSignatureKey,
+        credential.Id,
+        credential.Version,
+        StoredOAuth(credential));
 }
 
 /// <summary>The form's Test connection: field messages when the settings cannot request a token, else what the endpoint said.</summary>

@@ -1,5 +1,6 @@
 using Bunit;
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Credentials.OAuth;
 using CredentialPortal.Features.Credentials.Pages;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -216,5 +217,109 @@ public class CredentialFormPageTests : PortalComponentTest
 
         page.WaitForAssertion(() => Assert.Contains("changed by someone else", page.Find("[role=alert]").TextContent));
         Assert.Equal("saved by someone else", (await Credentials.GetForEditAsync(id))!.Name);
+    }
+
+    private static Task ClickAsync(IRenderedComponent<CredentialFormPage> page, string button) =>
+        page.FindAll("button").Single(b => b.TextContent.Trim() == button).ClickAsync(new());
+
+    [Fact]
+    public async Task OAuth_reveals_the_fields_of_each_grant()
+    {
+        var page = Render<CredentialFormPage>();
+
+        await ChooseTypeAsync(page, "OAuth 2.0");
+        page.WaitForAssertion(() => Assert.Equal(
+            ["Name", "Type", "Grant Type", "Access Token URL", "Client ID", "Scopes", "Secret", "Client Authentication"], Labels(page)));
+        Assert.Contains(page.FindAll("button"), b => b.TextContent.Trim() == "Test connection");
+
+        await ChooseAsync<OAuthGrantType>(page, "Grant Type", "Password Credentials");
+        page.WaitForAssertion(() => Assert.Equal(
+            ["Name", "Type", "Grant Type", "Access Token URL", "Client ID", "Scopes", "Secret", "Client Authentication", "Username", "Password",
+                "Refresh Token URL"], Labels(page)));
+
+        await ChooseAsync<OAuthGrantType>(page, "Grant Type", "Client Credentials with JWT");
+        page.WaitForAssertion(() => Assert.Equal(
+            ["Name", "Type", "Grant Type", "Access Token URL", "Client ID", "Scopes", "Signing Algorithm"], Labels(page)));
+        Assert.Contains(page.FindAll("button"), b => b.TextContent.Trim() == "Generate key pair");
+    }
+
+    [Fact]
+    public async Task Generate_key_pair_shows_the_public_key_as_PEM_and_JWK_and_Regenerate_asks_first()
+    {
+        var page = Render<CredentialFormPage>();
+        await ChooseTypeAsync(page, "OAuth 2.0");
+        await ChooseAsync<OAuthGrantType>(page, "Grant Type", "Client Credentials with JWT");
+
+        await ClickAsync(page, "Generate key pair");
+
+        var kid = page.WaitForElement("[data-testid=key-id]").TextContent;
+        var pem = page.Find("textarea[data-testid=public-key-pem], [data-testid=public-key-pem] textarea").TextContent;
+        var jwk = System.Text.Json.JsonDocument.Parse(page.Find("textarea[data-testid=public-key-jwk], [data-testid=public-key-jwk] textarea").TextContent).RootElement;
+        Assert.StartsWith("-----BEGIN PUBLIC KEY-----", pem);
+        Assert.Equal((kid, "RS256", "RSA"), (jwk.GetProperty("kid").GetString(), jwk.GetProperty("alg").GetString(), jwk.GetProperty("kty").GetString()));
+        Assert.False(jwk.TryGetProperty("d", out _));
+        Assert.DoesNotContain("PRIVATE KEY", page.Markup);
+
+        await ChooseAsync<OAuthSigningAlgorithm>(page, "Signing Algorithm", "RS512");
+        page.WaitForAssertion(() => Assert.Contains("\"alg\": \"RS512\"", page.Find("textarea[data-testid=public-key-jwk], [data-testid=public-key-jwk] textarea").TextContent));
+
+        // The click's handler waits for the dialog's answer: answer it before awaiting the click.
+        var asking = ClickAsync(page, "Regenerate");
+        var cancel = Dialogs.WaitForElements("[role=dialog] button").Single(b => b.TextContent.Trim() == "Cancel");
+        await cancel.ClickAsync(new());
+        await asking;
+        Assert.Equal(kid, page.Find("[data-testid=key-id]").TextContent);
+
+        asking = ClickAsync(page, "Regenerate");
+        var regenerate = Dialogs.WaitForElements("[role=dialog] button").Single(b => b.TextContent.Trim() == "Regenerate");
+        await regenerate.ClickAsync(new());
+        await asking;
+        page.WaitForAssertion(() => Assert.NotEqual(kid, page.Find("[data-testid=key-id]").TextContent));
+    }
+
+    [Fact]
+    public async Task Editing_an_OAuth_credential_never_renders_its_secrets_or_private_key()
+    {
+        var pair = OAuthKeys.Generate();
+        var jwtId = await SeedAsync(new CredentialInput
+        {
+            Name = "Signed", Type = CredentialType.OAuth2, GrantType = OAuthGrantType.ClientCredentialsWithJwt,
+            TokenUrl = "https://auth.example.com/token", ClientId = "jwt-client-0001", PrivateKeyPem = pair.PrivateKeyPem,
+        });
+        var passwordId = await SeedAsync(new CredentialInput
+        {
+            Name = "Owner", Type = CredentialType.OAuth2, GrantType = OAuthGrantType.PasswordCredentials,
+            TokenUrl = "https://auth.example.com/token", ClientId = "pw-client-0002", Secret = "client-secret-AAAA",
+            Username = "operator-BBBB", Password = "password-CCCC",
+        });
+
+        var jwt = Render<CredentialFormPage>(p => p.Add(x => x.Id, jwtId));
+        jwt.WaitForAssertion(() => Assert.Equal(pair.PublicKey.KeyId, jwt.Find("[data-testid=key-id]").TextContent));
+        Assert.DoesNotContain("PRIVATE KEY", jwt.Markup);
+        Assert.DoesNotContain(pair.PrivateKeyPem.Split('\n')[1], jwt.Markup);
+        Assert.DoesNotContain("jwt-client-0001", jwt.Markup);
+        Assert.Contains(jwt.FindAll("button"), b => b.TextContent.Trim() == "Regenerate");
+
+        var password = Render<CredentialFormPage>(p => p.Add(x => x.Id, passwordId));
+        password.WaitForAssertion(() => Assert.Contains("ends in …CCCC", password.Markup));
+        foreach (var hidden in new[] { "client-secret-AAAA", "operator-BBBB", "password-CCCC", "pw-client-0002" })
+        {
+            Assert.DoesNotContain(hidden, password.Markup);
+        }
+        Assert.Contains("https://auth.example.com/token", password.Markup);
+    }
+
+    [Fact]
+    public async Task Test_connection_with_missing_fields_puts_the_messages_beside_them()
+    {
+        var page = Render<CredentialFormPage>();
+        await ChooseTypeAsync(page, "OAuth 2.0");
+
+        await ClickAsync(page, "Test connection");
+
+        page.WaitForAssertion(() => Assert.Contains(Messages(page), m => m.StartsWith("Access Token URL is required.")));
+        Assert.Contains(Messages(page), m => m.StartsWith("Client ID is required."));
+        Assert.Contains(Messages(page), m => m.StartsWith("Secret is required."));
+        Assert.Empty(page.FindAll("[data-testid=connection-result]"));
     }
 }
