@@ -109,7 +109,12 @@ public sealed record OAuthForEdit(
 
 public sealed record CredentialRow(int Id, string Name, CredentialType Type, DateTime LastModifiedUtc);
 
-public sealed record CredentialPage(IReadOnlyList<CredentialRow> Items, int TotalCount);
+/// <summary>
+/// A page of the credential list with its total. When <see cref="MoreThanTotal"/> is set the total was not counted to
+/// the end (a one- or two-character search with very many matches): at least <see cref="TotalCount"/> + 1 credentials
+/// match, and <see cref="TotalCount"/> always reaches past the page, so that a pager can still offer the next one.
+/// </summary>
+public sealed record CredentialPage(IReadOnlyList<CredentialRow> Items, int TotalCount, bool MoreThanTotal = false);
 
 public enum CredentialSort
 {

@@ -4,13 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Features.Credentials;
 
-/// <summary>
-/// A page of the credential list with its total. When <see cref="MoreThanTotal"/> is set the total was not counted to
-/// the end (a one- or two-character search with very many matches): at least <see cref="TotalCount"/> + 1 credentials
-/// match, and <see cref="TotalCount"/> always reaches past the page, so that a pager can still offer the next one.
-/// </summary>
-public sealed record CredentialListing(IReadOnlyList<CredentialRow> Items, int TotalCount, bool MoreThanTotal);
-
 /// <summary>The credential list: paging, sorting and name search, all in SQLite.</summary>
 public sealed partial class CredentialService
 {
@@ -32,14 +25,8 @@ public sealed partial class CredentialService
     /// </summary>
     private const string MemoryMapPragma = "PRAGMA mmap_size = 268435456";
 
-    /// <summary>A page and its total; see <see cref="ListPageAsync"/> for a total that may be a lower bound.</summary>
+    /// <summary>A page and its total, which may be a lower bound (see <see cref="CredentialPage.MoreThanTotal"/>).</summary>
     public async Task<CredentialPage> ListAsync(CredentialListQuery query, CancellationToken cancellationToken = default)
-    {
-        var listing = await ListPageAsync(query, cancellationToken);
-        return new CredentialPage(listing.Items, listing.TotalCount);
-    }
-
-    public async Task<CredentialListing> ListPageAsync(CredentialListQuery query, CancellationToken cancellationToken = default)
     {
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
         var offset = Math.Max(0, query.Page) * pageSize;
@@ -53,7 +40,7 @@ public sealed partial class CredentialService
         var (filtered, total, moreThanTotal) = await FilterAsync(db, query.Search, offset, pageSize, cancellationToken);
         if (offset >= total)
         {
-            return new CredentialListing([], total, moreThanTotal);
+            return new CredentialPage([], total, moreThanTotal);
         }
 
         // OFFSET walks the index from its start: past the middle, walk from the other end instead so that
@@ -86,7 +73,7 @@ public sealed partial class CredentialService
         {
             rows.Reverse();
         }
-        return new CredentialListing(rows, total, moreThanTotal);
+        return new CredentialPage(rows, total, moreThanTotal);
     }
 
     private static async Task<(IQueryable<Credential> Filtered, int Total, bool MoreThanTotal)> FilterAsync(
@@ -122,7 +109,7 @@ public sealed partial class CredentialService
             return (credentials.Where(c => ids.Contains(c.Id)), total, false);
         }
 
-        // Many matches: walk the sort's index, from whichever end the page is nearer (see ListPageAsync), until the
+        // Many matches: walk the sort's index, from whichever end the page is nearer (see ListAsync), until the
         // page is found; about (rows before the page + page) / share-of-matches index entries.
         var reach = Math.Min(offset, Math.Max(0, total - offset - pageSize)) + pageSize;
         var walk = (long)reach * counts.Rows / total;
