@@ -1,3 +1,4 @@
+using CredentialPortal.Features.Alerts;
 using CredentialPortal.E2E.Pages;
 using CredentialPortal.Features.Credentials;
 
@@ -97,5 +98,29 @@ public abstract class PortalTest(BrowserFixture browser) : IAsyncLifetime
             await context.CloseAsync();
         }
         await App.DisposeAsync();
+    }
+
+    /// <summary>A Runtime Alert whose webhook uses the named credential, arranged through the app's own service.</summary>
+    protected async Task CreateAlertAsync(string name, string url, string credentialName)
+    {
+        var credential = (await App.Credentials.ListAsync(new CredentialListQuery(Search: credentialName))).Items
+            .Single(c => c.Name == credentialName);
+        var saved = await App.Alerts.CreateAsync(new AlertInput
+        {
+            Name = name,
+            Kind = AlertKind.RuntimeAlert,
+            Metric = "http.latency_p95_ms",
+            Threshold = 800,
+            WebhookEnabled = true,
+            WebhookUrl = url,
+            CredentialId = credential.Id,
+        });
+        Assert.Equal(SaveStatus.Saved, saved.Status);
+    }
+
+    protected static async Task<AlertOverviewPage> OpenAlertAsync(AppShell shell, string name)
+    {
+        var alerts = await shell.OpenRuntimeAlertsAsync();
+        return await alerts.OpenAsync(name);
     }
 }

@@ -276,28 +276,4 @@ public sealed class FurtherCredentialTypesTests(BrowserFixture browser) : Portal
     }
 
     private static byte[] Concat(byte[] prefix, byte[] body) => [.. prefix, .. body];
-
-    /// <summary>A Runtime Alert whose webhook uses the named credential, arranged through the app's own service.</summary>
-    private async Task CreateAlertAsync(string name, string url, string credentialName)
-    {
-        var credential = (await App.Credentials.ListAsync(new CredentialListQuery(Search: credentialName))).Items
-            .Single(c => c.Name == credentialName);
-        var saved = await App.Alerts.CreateAsync(new AlertInput
-        {
-            Name = name,
-            Kind = AlertKind.RuntimeAlert,
-            Metric = "http.latency_p95_ms",
-            Threshold = 800,
-            WebhookEnabled = true,
-            WebhookUrl = url,
-            CredentialId = credential.Id,
-        });
-        Assert.Equal(SaveStatus.Saved, saved.Status);
-    }
-
-    private static async Task<AlertOverviewPage> OpenAlertAsync(AppShell shell, string name)
-    {
-        var alerts = await shell.OpenRuntimeAlertsAsync();
-        return await alerts.OpenAsync(name);
-    }
 }
