@@ -342,6 +342,26 @@ public sealed class CredentialServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Standard_webhooks_needs_no_key_id_but_switching_back_to_key_signatures_does()
+    {
+        var id = await CreateAsync(new CredentialInput
+        {
+            Name = "Standard", Type = CredentialType.HmacSignature, Format = HmacFormat.StandardWebhooks,
+            Secret = CredentialRules.NewStandardWebhooksSecret(),
+        });
+
+        var input = (await Service.GetForEditAsync(id))!.ToInput();
+        input.Format = HmacFormat.TimestampSignatureKey;
+        input.FieldName = "X-Signature";
+        var refused = await Service.UpdateAsync(id, input);
+        Assert.Equal(["Key ID is required."], refused.Errors![nameof(CredentialInput.ClientId)]);
+
+        input.ClientId = "key_2026";
+        Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(id, input)).Status);
+        Assert.Equal(("key_2026", HmacFormat.TimestampSignatureKey), ((await Service.ResolveAsync(id))!.ClientId, (await Service.ResolveAsync(id))!.Format));
+    }
+
+    [Fact]
     public async Task Saved_values_are_trimmed_except_the_secret_material()
     {
         var id = await CreateAsync(CredentialInputs.ClientIdAndSecret(name: "  padded  ", fieldName: " clientid ", clientId: " id ", secret: " s "));

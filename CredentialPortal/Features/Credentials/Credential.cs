@@ -96,6 +96,10 @@ public static class CredentialTypeNames
         _ => null,
     };
 
+    /// <summary>The label of the first value for this type and HMAC format: Standard Webhooks has no key id.</summary>
+    public static string? ClientIdLabel(this CredentialType type, HmacFormat? format) =>
+        type == CredentialType.HmacSignature && format == HmacFormat.StandardWebhooks ? null : type.ClientIdLabel();
+
     /// <summary>
     /// The label of the write-only secret (stored as ProtectedSecret), or null when the type has none. OAuth 2.0 has one
     /// only for the grants that authenticate the client with a secret.

@@ -80,7 +80,7 @@ public static class CredentialRules
                 $"{fieldLabel} is not a valid header name (token): use only letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ (no spaces).");
         }
 
-        var clientIdLabel = type.ClientIdLabel();
+        var clientIdLabel = type.ClientIdLabel(input.Format);
         if (clientIdLabel is null)
         {
             // the type has no such value

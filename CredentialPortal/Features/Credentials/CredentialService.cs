@@ -191,7 +191,7 @@ public sealed partial class CredentialService(
             FieldName = FieldName(type, input),
             Location = type.HasLocation() ? input.Location : CredentialLocation.Header,
             Format = type == CredentialType.HmacSignature ? input.Format : null,
-            ProtectedClientId = type.ClientIdLabel() is null ? "" : Protect(input.ClientId) ?? "",
+            ProtectedClientId = type.ClientIdLabel(input.Format) is null ? "" : Protect(input.ClientId) ?? "",
             ProtectedSecret = type.SecretLabel() is null ? null : Protect(input.Secret),
             CreatedUtc = now,
             LastModifiedUtc = now,
@@ -263,6 +263,11 @@ public sealed partial class CredentialService(
                     [nameof(input.Secret)] = ["Standard Webhooks needs a whsec_ secret: generate or enter one."],
                 });
             }
+            if (input.Format == HmacFormat.TimestampSignatureKey && string.IsNullOrEmpty(input.ClientId) && string.IsNullOrEmpty(credential.ProtectedClientId))
+            {
+                // Saved as Standard Webhooks, which has no key id: t=,v1=,key= needs one now.
+                return SaveResult.Invalid(new Dictionary<string, string[]> { [nameof(input.ClientId)] = ["Key ID is required."] });
+            }
             credential.Format = input.Format;
         }
         if (oauth is not null)
@@ -271,7 +276,7 @@ public sealed partial class CredentialService(
         }
         else
         {
-            if (credential.Type.ClientIdLabel() is not null && !string.IsNullOrEmpty(input.ClientId))
+            if (credential.Type.ClientIdLabel(input.Format) is not null && !string.IsNullOrEmpty(input.ClientId))
             {
                 credential.ProtectedClientId = Protect(input.ClientId)!;
             }

@@ -85,7 +85,7 @@ public class CredentialFormPageTests : PortalComponentTest
 
         var shown = page.Find("[data-testid=generated-secret] code").TextContent;
         Assert.NotNull(CredentialRules.StandardWebhooksKey(shown));
-        Assert.Equal(["Name", "Type", "Key ID", "Secret", "Format"], Labels(page));
+        Assert.Equal(["Name", "Type", "Secret", "Format"], Labels(page)); // Standard Webhooks has no key id
     }
 
     [Fact]
