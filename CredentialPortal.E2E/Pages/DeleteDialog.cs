@@ -12,9 +12,7 @@ public sealed class DeleteDialog(IPage page)
     public ILocator DeleteButton => Dialog.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true });
 
     /// <summary>A credential's dialog: the alerts that use it (each links to its overview).</summary>
-    public ILocator ListedAlerts =>
-        // MudList renders a listbox of options (a list of list items would be the plainer semantics): accept both.
-        UsedBy.GetByRole(AriaRole.Option).Or(UsedBy.GetByRole(AriaRole.Listitem));
+    public ILocator ListedAlerts => UsedBy.GetByRole(AriaRole.Listitem);
 
     private ILocator UsedBy => Dialog.GetByLabel("Alerts that use this credential", new() { Exact = true });
 

@@ -27,7 +27,7 @@ public class DeleteCredentialDialogTests : PortalComponentTest
 
         var dialog = Dialogs.Find("[role=dialog]");
         Assert.Contains("No Auth", dialog.TextContent);
-        var link = dialog.QuerySelector("a[href='flexible-actions/runtime-alerts/7']");
+        var link = dialog.QuerySelector("ul[aria-label='Alerts that use this credential'] > li > a[href='flexible-actions/runtime-alerts/7']");
         Assert.NotNull(link);
         Assert.Contains("CPU high (Runtime Alert)", link!.TextContent);
     }
