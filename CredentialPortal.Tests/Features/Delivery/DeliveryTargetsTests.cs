@@ -78,6 +78,48 @@ public sealed class DeliveryTargetsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_a_credential_evicts_its_decrypted_values_at_once_not_at_the_next_delivery()
+    {
+        var (credential, alert) = await AlertWithCredentialAsync();
+        var (other, otherAlert) = await AlertWithCredentialAsync();
+        await SendAsync(alert);
+        await SendAsync(otherAlert);
+        Assert.True(Targets.HoldsCredential(credential));
+
+        Assert.True(await database.Credentials.DeleteAsync(credential));
+
+        // No delivery in between: the deletion itself dropped the plaintext; other credentials stay kept.
+        Assert.False(Targets.HoldsCredential(credential));
+        Assert.True(Targets.HoldsCredential(other));
+        Assert.Equal(1, Targets.Count);
+    }
+
+    [Fact]
+    public async Task A_load_racing_a_credential_deletion_is_not_kept()
+    {
+        var (credential, alert) = await AlertWithCredentialAsync();
+
+        // As inside DeleteAsync's transaction: the eviction has run, the rows are not yet gone for other connections.
+        Targets.EvictCredential(credential);
+        var target = await Targets.GetAsync(alert);
+
+        Assert.Equal(credential, target!.Credential!.Id); // the delivery itself still sees the committed rows
+        Assert.False(Targets.HoldsCredential(credential));
+    }
+
+    [Fact]
+    public async Task Evicting_an_alert_drops_its_kept_target()
+    {
+        var (credential, alert) = await AlertWithCredentialAsync();
+        await SendAsync(alert);
+        Assert.True(Targets.HoldsCredential(credential));
+
+        Targets.Evict(alert);
+
+        Assert.Equal(0, Targets.Count);
+    }
+
+    [Fact]
     public async Task An_edited_alert_sends_to_its_new_url_and_a_deleted_one_is_not_found()
     {
         var (credential, alert) = await AlertWithCredentialAsync();

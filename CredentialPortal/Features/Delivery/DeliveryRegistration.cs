@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Credentials.OAuth;
 using Polly;
 
@@ -21,6 +22,8 @@ public static class DeliveryRegistration
         services.AddSingleton<WebhookDestinationPolicy>();
         services.AddSingleton<DeliveryLog>();
         services.AddSingleton<DeliveryTargets>();
+        // A deleted credential's decrypted values leave DeliveryTargets with it.
+        services.AddSingleton<ICredentialReferences, DeliveryTargetEviction>();
         services.AddSingleton(sp => new OAuthTokenCache(sp.GetRequiredService<TimeProvider>()));
         services.AddTransient<AttemptCountingHandler>();
 

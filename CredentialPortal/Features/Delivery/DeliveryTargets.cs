@@ -27,8 +27,15 @@ public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory
     // Both rows whole: the comparison must not depend on which columns a later migration adds.
     private const string RowSql = "SELECT a.*, c.* FROM Alerts AS a LEFT JOIN Credentials AS c ON c.Id = a.CredentialId WHERE a.Id = $id";
 
+    /// <summary>How long a deleted credential's id stays marked: longer than its deletion's transaction can take.</summary>
+    private const long DeletedMarkMilliseconds = 60_000;
+
     private readonly ConcurrentDictionary<int, Entry> cache = new();
     private readonly ConcurrentBag<RowReader> idle = [];
+
+    // Credentials being deleted (id -> Environment.TickCount64 when marked): a load racing the deletion's transaction
+    // still sees the old rows, so its target must not be kept after the eviction has run.
+    private readonly ConcurrentDictionary<int, long> deletedCredentials = new();
     private int loads;
     private bool disposed;
 
@@ -73,10 +80,56 @@ public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory
             {
                 cache.Clear();
             }
-            cache[alertId] = new Entry(row, target);
+            var entry = new Entry(row, target);
+            cache[alertId] = entry;
+            // Kept first, checked second (EvictCredential marks first, evicts second): whichever runs last removes it.
+            if (target.Credential is { } kept && IsBeingDeleted(kept.Id))
+            {
+                cache.TryRemove(new KeyValuePair<int, Entry>(alertId, entry));
+            }
         }
         return target;
     }
+
+    /// <summary>Decrypted targets held in memory (tests).</summary>
+    internal int Count => cache.Count;
+
+    /// <summary>Whether some kept target holds this credential's decrypted values (tests).</summary>
+    internal bool HoldsCredential(int credentialId) => cache.Values.Any(e => e.Target.Credential?.Id == credentialId);
+
+    /// <summary>
+    /// Drops every kept target that holds the credential's decrypted values, so that a deleted credential's plaintext
+    /// does not stay in memory until its alerts are sent again. Called from the credential's deletion
+    /// (<see cref="DeliveryTargetEviction"/>), inside its transaction.
+    /// </summary>
+    public void EvictCredential(int credentialId)
+    {
+        var now = Environment.TickCount64;
+        if (deletedCredentials.Count >= 64)
+        {
+            foreach (var (id, marked) in deletedCredentials)
+            {
+                if (now - marked > DeletedMarkMilliseconds)
+                {
+                    deletedCredentials.TryRemove(id, out _);
+                }
+            }
+        }
+        deletedCredentials[credentialId] = now;
+        foreach (var (alertId, entry) in cache)
+        {
+            if (entry.Target.Credential?.Id == credentialId)
+            {
+                cache.TryRemove(new KeyValuePair<int, Entry>(alertId, entry));
+            }
+        }
+    }
+
+    /// <summary>Drops the alert's kept target (its alert was edited or deleted); the next delivery loads it again.</summary>
+    public void Evict(int alertId) => cache.TryRemove(alertId, out _);
+
+    private bool IsBeingDeleted(int credentialId) =>
+        deletedCredentials.TryGetValue(credentialId, out var marked) && Environment.TickCount64 - marked <= DeletedMarkMilliseconds;
 
     private object?[]? ReadRow(int alertId)
     {
