@@ -131,7 +131,7 @@ public sealed class AlertWebhookTests(BrowserFixture browser) : PortalTest(brows
         var dialog = await credentials.DeleteAsync("Hyrule");
         await Expect(dialog.ListedAlerts).ToHaveCountAsync(1);
         await Expect(dialog.ListedAlerts).ToContainTextAsync("Checkout CPU hot");
-        await Expect(dialog.ListedAlerts).ToHaveAttributeAsync("href", new Regex(@"flexible-actions/runtime-alerts/\d+$"));
+        await Expect(dialog.ListedAlerts.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", new Regex(@"flexible-actions/runtime-alerts/\d+$"));
         await dialog.ConfirmAsync();
         await Expect(credentials.Snackbar("deleted")).ToContainTextAsync("Hyrule");
         await Expect(credentials.Rows).ToHaveCountAsync(0);
