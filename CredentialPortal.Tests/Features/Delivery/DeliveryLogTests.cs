@@ -185,4 +185,29 @@ public sealed class DeliveryLogTests : IAsyncLifetime
         }
         await Assert.ThrowsAsync<ObjectDisposedException>(() => database.DeliveryLog.RecordAsync(Row()));
     }
+
+    [Fact]
+    public async Task A_steady_stream_of_rows_does_not_grow_the_wal_without_bound()
+    {
+        var log = database.DeliveryLog;
+        // Lone commits back to back, as a busy portal makes them, until the first RESTART checkpoint has run (every tenth
+        // checkpoint, one per 300 commits): a PASSIVE one never catches up with them, so the WAL would only grow.
+        while (log.Checkpoints.Restarts == 0 && log.Commits < 20_000)
+        {
+            await log.RecordAsync(Row());
+        }
+        Assert.Equal(1, log.Checkpoints.Restarts);
+        var commits = log.Commits;
+
+        // The next commit starts the WAL over: it holds the pages of the commits since, not the thousands before.
+        await log.RecordAsync(Row());
+        await using var connection = new SqliteConnection($"Data Source={database.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);"; // busy, frames in the WAL, frames checkpointed
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.InRange(commits, 3000, 20_000);
+        Assert.InRange(reader.GetInt64(1), 1, 1000); // ~2 pages a commit: over 6,000 without the RESTART
+    }
 }

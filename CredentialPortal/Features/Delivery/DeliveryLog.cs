@@ -34,6 +34,9 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
     /// <summary>A commit of one row writes about 3 pages (table, two indexes): a checkpoint about every 1000 pages.</summary>
     private const int CommitsPerCheckpoint = 300;
 
+    /// <summary>Every tenth checkpoint a RESTART, which lets the WAL start over (WalCheckpointer): at most ~10,000 pages.</summary>
+    internal const int CheckpointsPerRestart = 10;
+
     private const string InsertSql = """
         INSERT INTO WebhookDeliveries (AlertId, SentAtUtc, IsTest, Delivered, StatusCode, Attempts, DurationMs, Error, Method, Url, Headers)
         VALUES ($alertId, $sentAtUtc, $isTest, $delivered, $statusCode, $attempts, $durationMs, $error, $method, $url, $headers)
@@ -47,6 +50,9 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
     private int closed;
     private SqliteConnection? connection;
     private SqliteCommand? insert;
+
+    /// <summary>The WAL file of the database (tests: its size stays bounded).</summary>
+    internal WalCheckpointer Checkpoints => checkpoints;
 
     /// <summary>Number of transactions committed so far (tests: concurrent rows share them).</summary>
     internal int Commits { get; private set; }
@@ -186,7 +192,7 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
         Commits++;
         if (Commits % CommitsPerCheckpoint == 0)
         {
-            checkpoints.Request();
+            checkpoints.Request(restart: Commits % (CommitsPerCheckpoint * CheckpointsPerRestart) == 0);
         }
         for (var i = 0; i < batch.Count; i++)
         {
