@@ -4,6 +4,7 @@ using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using SQLitePCL;
 
 namespace CredentialPortal.Features.Delivery;
 
@@ -45,15 +46,16 @@ public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory
     /// <summary>The alert and its decrypted credential as stored now; null when the alert does not exist.</summary>
     public async Task<DeliveryTarget?> GetAsync(int alertId, CancellationToken cancellationToken = default)
     {
-        var row = ReadRow(alertId);
+        cache.TryGetValue(alertId, out var cached);
+        var row = ReadRow(alertId, cached?.Row);
         if (row is null)
         {
             cache.TryRemove(alertId, out _);
             return null;
         }
-        if (cache.TryGetValue(alertId, out var cached) && SameRow(cached.Row, row))
+        if (ReferenceEquals(row, cached?.Row))
         {
-            return cached.Target;
+            return cached.Target; // the same bytes, column for column
         }
 
         Interlocked.Increment(ref loads);
@@ -74,7 +76,7 @@ public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory
 
         // Kept only if the rows did not change around the load, so that the kept target is the one these rows describe
         // (versions only go up: unchanged before and after means unchanged in between).
-        if (ReadRow(alertId) is { } after && SameRow(row, after))
+        if (ReferenceEquals(ReadRow(alertId, row), row))
         {
             if (cache.Count >= MaxEntries)
             {
@@ -131,7 +133,8 @@ public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory
     private bool IsBeingDeleted(int credentialId) =>
         deletedCredentials.TryGetValue(credentialId, out var marked) && Environment.TickCount64 - marked <= DeletedMarkMilliseconds;
 
-    private object?[]? ReadRow(int alertId)
+    /// <summary>The rows as stored now: <paramref name="known"/> itself when they match it byte for byte, null when the alert is gone.</summary>
+    private Row? ReadRow(int alertId, Row? known)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (!idle.TryTake(out var reader))
@@ -140,7 +143,7 @@ public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory
         }
         try
         {
-            var row = reader.Read(alertId);
+            var row = reader.Read(alertId, known);
             if (idle.Count < MaxIdleReaders && !disposed)
             {
                 idle.Add(reader);
@@ -154,22 +157,6 @@ public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory
         }
     }
 
-    private static bool SameRow(object?[] a, object?[] b)
-    {
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (!Equals(a[i], b[i]))
-            {
-                return false; // blobs compare by reference, so a BLOB column would only ever miss: safe
-            }
-        }
-        return true;
-    }
-
     public void Dispose()
     {
         disposed = true;
@@ -180,40 +167,113 @@ public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory
         cache.Clear();
     }
 
-    private sealed record Entry(object?[] Row, DeliveryTarget Target);
+    private sealed record Entry(Row Row, DeliveryTarget Target);
 
-    /// <summary>One connection with the row statement prepared on it; used by one caller at a time.</summary>
+    /// <summary>Both rows as SQLite stores them: each column's storage class and value (long, double, the bytes of a TEXT or BLOB, or null).</summary>
+    private sealed class Row(int[] types, object?[] values)
+    {
+        public int[] Types { get; } = types;
+        public object?[] Values { get; } = values;
+    }
+
+    /// <summary>
+    /// One connection with the row statement prepared on it; used by one caller at a time. It works on SQLite's own API
+    /// (the connection's handle): a row that matches the kept one is compared in place, byte for byte, with nothing
+    /// allocated — Microsoft.Data.Sqlite's reader would decode every column (ciphertexts included) into new strings
+    /// on every delivery (the bench: about 20 us of a ~180 us delivery).
+    /// </summary>
     private sealed class RowReader : IDisposable
     {
         private readonly SqliteConnection connection;
-        private readonly SqliteCommand command;
-        private readonly SqliteParameter id;
+        private readonly sqlite3_stmt statement;
 
         public RowReader(SqliteConnection connection)
         {
             this.connection = connection;
-            command = connection.CreateCommand();
-            command.CommandText = RowSql;
-            id = command.Parameters.Add("$id", SqliteType.Integer);
-            command.Prepare();
+            Check(raw.sqlite3_prepare_v2(connection.Handle, RowSql, out statement));
         }
 
-        public object?[]? Read(int alertId)
+        public Row? Read(int alertId, Row? known)
         {
-            id.Value = alertId;
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
+            try
             {
-                return null;
+                Check(raw.sqlite3_bind_int64(statement, 1, alertId));
+                var rc = raw.sqlite3_step(statement);
+                if (rc == raw.SQLITE_DONE)
+                {
+                    return null;
+                }
+                if (rc != raw.SQLITE_ROW)
+                {
+                    Check(rc);
+                }
+                return known is not null && Matches(known) ? known : Snapshot();
             }
-            var values = new object?[reader.FieldCount];
-            reader.GetValues(values!);
-            return values;
+            finally
+            {
+                raw.sqlite3_reset(statement); // ends the read transaction
+            }
+        }
+
+        private bool Matches(Row row)
+        {
+            var count = raw.sqlite3_column_count(statement);
+            if (count != row.Types.Length)
+            {
+                return false;
+            }
+            for (var i = 0; i < count; i++)
+            {
+                var type = raw.sqlite3_column_type(statement, i);
+                if (type != row.Types[i])
+                {
+                    return false;
+                }
+                var same = type switch
+                {
+                    raw.SQLITE_INTEGER => raw.sqlite3_column_int64(statement, i) == (long)row.Values[i]!,
+                    raw.SQLITE_FLOAT => raw.sqlite3_column_double(statement, i).Equals((double)row.Values[i]!),
+                    raw.SQLITE_NULL => true,
+                    _ => raw.sqlite3_column_blob(statement, i).SequenceEqual((byte[])row.Values[i]!), // TEXT as its stored bytes
+                };
+                if (!same)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private Row Snapshot()
+        {
+            var count = raw.sqlite3_column_count(statement);
+            var types = new int[count];
+            var values = new object?[count];
+            for (var i = 0; i < count; i++)
+            {
+                types[i] = raw.sqlite3_column_type(statement, i);
+                values[i] = types[i] switch
+                {
+                    raw.SQLITE_INTEGER => raw.sqlite3_column_int64(statement, i),
+                    raw.SQLITE_FLOAT => raw.sqlite3_column_double(statement, i),
+                    raw.SQLITE_NULL => null,
+                    _ => raw.sqlite3_column_blob(statement, i).ToArray(),
+                };
+            }
+            return new Row(types, values);
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+            }
         }
 
         public void Dispose()
         {
-            command.Dispose();
+            statement?.Dispose();
             connection.Dispose();
         }
     }
