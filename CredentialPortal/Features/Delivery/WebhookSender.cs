@@ -16,7 +16,7 @@ public sealed record DeliveryOutcome(bool Delivered, int? StatusCode, int Attemp
 /// Sends alert webhooks through the resilient "webhook" HttpClient (timeouts, retries, no redirects, SSRF checks at
 /// connect time), applies the credential by the domain's wire format, and records each delivery in the alert's log.
 /// </summary>
-public sealed class WebhookSender(
+public sealed partial class WebhookSender(
     HttpClient http,
     DeliveryTargets targets,
     OAuthTokenCache tokens,
@@ -38,14 +38,15 @@ public sealed class WebhookSender(
         }
 
         var alert = target.Alert;
-        var body = JsonSerializer.Serialize(new TestNotification(true, alert.Id, alert.Name, alert.Kind.WireName(),
+        // Straight to UTF-8: the bytes sent (and signed) with no string in between.
+        var body = JsonSerializer.SerializeToUtf8Bytes(new TestNotification(true, alert.Id, alert.Name, alert.Kind.WireName(),
             alert.TriggerSummary(), time.GetUtcNow()), Json);
         return await SendAsync(target, body, isTest: true, cancellationToken);
     }
 
     private sealed record TestNotification(bool IsTest, int AlertId, string AlertName, string Kind, string Trigger, DateTimeOffset Timestamp);
 
-    internal async Task<DeliveryOutcome> SendAsync(DeliveryTarget target, string body, bool isTest, CancellationToken cancellationToken)
+    internal async Task<DeliveryOutcome> SendAsync(DeliveryTarget target, byte[] body, bool isTest, CancellationToken cancellationToken)
     {
         var (alert, credential) = target;
         var started = Stopwatch.GetTimestamp();
@@ -139,15 +140,16 @@ public sealed class WebhookSender(
         return outcome;
     }
 
-    private static HttpRequestMessage BuildRequest(Alert alert, Uri url, string body, ResolvedCredential? credential, DateTimeOffset now,
+    private static HttpRequestMessage BuildRequest(Alert alert, Uri url, byte[] body, ResolvedCredential? credential, DateTimeOffset now,
         List<string> loggedHeaders)
     {
-        var request = new HttpRequestMessage(new HttpMethod(alert.WebhookMethod), url);
+        // Parse: the shared instance for the standard methods.
+        var request = new HttpRequestMessage(HttpMethod.Parse(alert.WebhookMethod), url);
         // A signature covers exactly the bytes sent: one array serves both.
         byte[] bytes = [];
         if (alert.WebhookMethod != "GET")
         {
-            bytes = Encoding.UTF8.GetBytes(body);
+            bytes = body;
             request.Content = new ByteArrayContent(bytes);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             loggedHeaders.Add("Content-Type: application/json");
@@ -193,8 +195,14 @@ public sealed class WebhookSender(
             Url = url,
             Headers = string.Join("\n", headers),
         }, cancellationToken);
-        logger.LogInformation("Webhook of alert {AlertId} to {Url}: {Result} after {Attempts} attempt(s), HTTP {Status}",
-            alert.Id, url, outcome.Delivered ? "delivered" : "failed", outcome.Attempts, outcome.StatusCode);
+        Log.Delivery(logger, alert.Id, url, outcome.Delivered ? "delivered" : "failed", outcome.Attempts, outcome.StatusCode);
+    }
+
+    /// <summary>Generated: no argument array or boxing per delivery, nothing formatted unless Information is enabled.</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Webhook of alert {AlertId} to {Url}: {Result} after {Attempts} attempt(s), HTTP {Status}")]
+        public static partial void Delivery(ILogger logger, int alertId, string url, string result, int attempts, int? status);
     }
 
     /// <summary>A delivery the portal refused to attempt (bad URL, refused destination, malformed header).</summary>
