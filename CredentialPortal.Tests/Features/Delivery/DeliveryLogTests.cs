@@ -97,36 +97,6 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_queued_callers_continuation_runs_on_the_writers_thread_after_it_lets_go()
-    {
-        var log = database.DeliveryLog;
-        var holder = await HoldWriteLockAsync();
-        Task? first = null;
-        // The first caller becomes the writer on a thread of the test's and waits for the lock in SQLite.
-        var writer = new Thread(() => first = log.RecordAsync(Row(status: 201))) { IsBackground = true };
-        writer.Start();
-        await Task.Delay(200);
-
-        int? ranOn = null;
-        bool? nestedWrite = null;
-        var queued = log.RecordAsync(Row(status: 202));
-        Assert.False(queued.IsCompleted);
-        var continuation = queued.ContinueWith(_ =>
-        {
-            ranOn = Environment.CurrentManagedThreadId;
-            // Waits synchronously for another row: only possible because the writer has let go of its flag by now.
-            nestedWrite = log.RecordAsync(Row(status: 203)).Wait(TimeSpan.FromSeconds(10));
-        }, TaskContinuationOptions.ExecuteSynchronously);
-        await ReleaseAsync(holder);
-
-        Assert.True(writer.Join(TimeSpan.FromSeconds(15)));
-        await first!;
-        await continuation.WaitAsync(TimeSpan.FromSeconds(15));
-        Assert.Equal(writer.ManagedThreadId, ranOn); // no pool hop for it
-        Assert.True(nestedWrite);
-    }
-
-    [Fact]
     public async Task Rows_read_back_through_ef_exactly_as_written()
     {
         var written = Row(status: 503);
