@@ -138,6 +138,18 @@ public sealed class DeliveryTargetsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_an_alert_evicts_its_decrypted_credential_at_once()
+    {
+        var (credential, alert) = await AlertWithCredentialAsync();
+        await SendAsync(alert);
+        Assert.True(Targets.HoldsCredential(credential));
+
+        Assert.True(await database.Alerts.DeleteAsync(alert));
+
+        Assert.False(Targets.HoldsCredential(credential));
+    }
+
+    [Fact]
     public async Task A_change_made_outside_the_services_without_a_version_bump_is_seen_too()
     {
         var (credential, alert) = await AlertWithCredentialAsync();

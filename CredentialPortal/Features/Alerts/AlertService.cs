@@ -11,6 +11,7 @@ public sealed class AlertService(
     IDbContextFactory<PortalDbContext> dbFactory,
     CredentialService credentials,
     WebhookDestinationPolicy destinations,
+    DeliveryTargets deliveryTargets,
     TimeProvider time)
 {
     public const int CredentialChoiceLimit = 20;
@@ -194,6 +195,8 @@ public sealed class AlertService(
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Set<Alert>().Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        var deleted = await db.Set<Alert>().Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        deliveryTargets.Evict(id); // its decrypted credential must not stay in memory until the next restart
+        return deleted;
     }
 }
