@@ -28,7 +28,8 @@ internal sealed record BenchOptions(
           --no-analyze    skip ANALYZE after the fill (as a production file that never ran it)
           --skip-list     skip the fill and the list phase (the delivery phase then runs on an empty file)
         Delivery phase (test deliveries to a loopback receiver next to a raw HttpClient):
-          --deliveries N     sequential deliveries per path (default 2000); the concurrent run sends 4 x N
+          --deliveries N     sequential deliveries per path (default 8000: rounds long enough to outlast
+                             thread-pool ramp-up and GC noise); the concurrent run sends 4 x N
           --concurrency N    deliveries in flight at once in the concurrent run (default 32)
           --delivery-budget S  stop one path's run (sequential or concurrent) after S seconds (default 10), so that a
                           slow path cannot stretch the run; the table prints how many it sent
@@ -40,7 +41,7 @@ internal sealed record BenchOptions(
     public static BenchOptions? Parse(string[] args)
     {
         var options = new BenchOptions(Rows: 100_000, Iterations: 200, Warmup: 20, BudgetSeconds: 2, Analyze: true, Keep: false,
-            Deliveries: 2_000, Concurrency: 32, DeliveryBudgetSeconds: 10, List: true, Delivery: true);
+            Deliveries: 8_000, Concurrency: 32, DeliveryBudgetSeconds: 10, List: true, Delivery: true);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
