@@ -70,7 +70,7 @@ public static class PortalHosting
         // One factory serves the feature services (a context per operation) and Identity (scoped context).
         services.AddDbContextFactory<PortalDbContext>(options =>
         {
-            options.UseSqlite(connectionString);
+            options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionPragmas());
             configureDatabase?.Invoke(options);
         });
         services.AddDataProtection()

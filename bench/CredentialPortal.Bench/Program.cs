@@ -74,7 +74,7 @@ internal static partial class BenchProgram
         // the raw connection does the same, or the comparison would measure page cache misses, not the SQL.
         await using (var mmap = raw.CreateCommand())
         {
-            mmap.CommandText = "PRAGMA mmap_size = 268435456";
+            mmap.CommandText = CredentialPortal.Data.SqliteConnectionPragmas.Sql; // as the app's connections
             await mmap.ExecuteNonQueryAsync();
         }
         var service = database.Credentials;

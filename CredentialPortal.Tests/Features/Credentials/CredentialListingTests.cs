@@ -73,6 +73,19 @@ public sealed class CredentialListingTests : IAsyncLifetime
         Assert.Equal(listing.TotalCount, page.TotalCount);
     }
 
+    [Fact]
+    public async Task Every_connection_the_app_opens_reads_memory_mapped()
+    {
+        await using var db = await database.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA mmap_size";
+        var mapped = (long)(await command.ExecuteScalarAsync())!;
+
+        Assert.Equal(268_435_456, mapped);
+    }
+
     [Theory]
     [InlineData(CredentialSort.LastModified, true)]
     [InlineData(CredentialSort.Name, false)]

@@ -18,13 +18,6 @@ public sealed partial class CredentialService
     /// <summary>Up to this many sort-index entries, a LIKE per entry (with its table lookup) beats a second trigram pass.</summary>
     private const int LikeWalkMaxEntries = 3_000;
 
-    /// <summary>
-    /// Lets SQLite read the file through a memory map instead of copying pages into each connection's small cache
-    /// (2 MiB by default, less than one scan of a 100k-entry index touches, so every COUNT and deep page re-read the
-    /// file). Per connection; setting the same value again is a no-op. It belongs in the connection set-up.
-    /// </summary>
-    private const string MemoryMapPragma = "PRAGMA mmap_size = 268435456";
-
     /// <summary>A page and its total, which may be a lower bound (see <see cref="CredentialPage.MoreThanTotal"/>).</summary>
     public async Task<CredentialPage> ListAsync(CredentialListQuery query, CancellationToken cancellationToken = default)
     {
@@ -32,9 +25,8 @@ public sealed partial class CredentialService
         var offset = Math.Max(0, query.Page) * pageSize;
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // One connection for every command of this call.
+        // One connection (memory-mapped: SqliteConnectionPragmas) for every command of this call.
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync(MemoryMapPragma, cancellationToken);
 
         var credentials = db.Credentials.AsNoTracking();
         var (filtered, total, moreThanTotal) = await FilterAsync(db, query.Search, offset, pageSize, cancellationToken);
