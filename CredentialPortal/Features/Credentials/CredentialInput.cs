@@ -102,7 +102,6 @@ public sealed record OAuthForEdit(
     string? RefreshTokenUrl,
     OAuthSigningAlgorithm SigningAlgorithm,
     string? UsernameHint,
-    bool HasUsername,
     string? PasswordHint,
     bool HasPassword,
     OAuthPublicKey? PublicKey);

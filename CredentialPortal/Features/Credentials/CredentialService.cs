@@ -61,7 +61,6 @@ public sealed partial class CredentialService(
             oauth.RefreshTokenUrl,
             oauth.SigningAlgorithm,
             Hint(oauth.Username),
-            oauth.Username is not null,
             Hint(oauth.Password),
             oauth.Password is not null,
             // The public half only: the private key never leaves the service.
