@@ -59,7 +59,9 @@ public sealed class PortalTestDatabase : IAsyncDisposable
         {
             // Tests send to their own loopback receiver; the SSRF tests turn this off.
             ["Webhooks:AllowPrivateNetworks"] = "true",
-            ["Webhooks:TimeoutSeconds"] = "1",
+            // The product's default: a first delivery (JIT, EF query compilation) on a loaded 2-core machine can take over
+            // a second, and a shorter timeout would retry it. The timeout test sets its own.
+            ["Webhooks:TimeoutSeconds"] = "5",
             ["Webhooks:RetryBaseDelayMilliseconds"] = "20",
         };
         services.AddPortalDomain(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),

@@ -229,6 +229,8 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     [Fact]
     public async Task Each_attempt_times_out_after_the_configured_seconds()
     {
+        // Read when the webhook client's pipeline is built, at this test's first send.
+        database.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<WebhookOptions>>().CurrentValue.TimeoutSeconds = 1;
         var alert = await AlertAsync("slow");
         receiver.Script(Enumerable.Repeat(new LoopbackReceiver.Reply(200, Delay: TimeSpan.FromSeconds(4)), 3).ToArray());
 
