@@ -34,6 +34,17 @@ public sealed class PortalTestDatabase : IAsyncDisposable
     public WebhookSender Sender => Services.GetRequiredService<WebhookSender>();
     public DeliveryLog DeliveryLog => Services.GetRequiredService<DeliveryLog>();
 
+    /// <summary>Send test as the overview page does it: the outcome, once its log row is committed.</summary>
+    public async Task<DeliveryOutcome?> SendTestAsync(int alertId)
+    {
+        var outcome = await Sender.SendTestAsync(alertId);
+        if (outcome is not null)
+        {
+            await outcome.Logged;
+        }
+        return outcome;
+    }
+
     public static async Task<PortalTestDatabase> CreateAsync(Action<IServiceCollection>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "credportal-tests", Guid.NewGuid().ToString("N"));

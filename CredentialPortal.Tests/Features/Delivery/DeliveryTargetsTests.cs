@@ -43,7 +43,7 @@ public sealed class DeliveryTargetsTests : IAsyncLifetime
     private async Task<LoopbackReceiver.Received> SendAsync(int alert)
     {
         var before = receiver.Requests.Count;
-        Assert.True((await database.Sender.SendTestAsync(alert))!.Delivered);
+        Assert.True((await database.SendTestAsync(alert))!.Delivered);
         Assert.Equal(before + 1, receiver.Requests.Count);
         return receiver.Requests.Last();
     }
@@ -133,7 +133,7 @@ public sealed class DeliveryTargetsTests : IAsyncLifetime
         Assert.Equal(("/moved", "ops"), (sent.Path, sent.Headers["X-Team"]));
 
         Assert.True(await database.Alerts.DeleteAsync(alert));
-        Assert.Null(await database.Sender.SendTestAsync(alert));
+        Assert.Null(await database.SendTestAsync(alert));
         Assert.Null(await Targets.GetAsync(alert));
     }
 

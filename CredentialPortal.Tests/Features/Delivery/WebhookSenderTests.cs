@@ -42,7 +42,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var credential = await CredentialAsync(CredentialInputs.ClientIdAndSecret(clientId: "link", secret: "epona"));
         var alert = await AlertAsync("hooks/alerts", credential, "POST", ("X-Team", "ops"));
 
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.Equal((true, 200, 1, null), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts, outcome.Error));
         var request = Assert.Single(receiver.Requests);
@@ -59,6 +59,34 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delivery_returns_when_the_receiver_answers_and_its_log_row_follows()
+    {
+        var alert = await AlertAsync("hooks/logged");
+        // Another connection holds SQLite's write lock: the log cannot commit, yet the delivery is not held up by it.
+        await using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database.DatabasePath};Pooling=False");
+        await holder.OpenAsync();
+        await using (var begin = holder.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var outcome = (await database.Sender.SendTestAsync(alert).WaitAsync(TimeSpan.FromSeconds(3)))!;
+
+        Assert.True(outcome.Delivered);
+        Assert.Single(receiver.Requests);
+        Assert.False(outcome.Logged.IsCompleted);
+        await using (var commit = holder.CreateCommand())
+        {
+            commit.CommandText = "COMMIT;";
+            await commit.ExecuteNonQueryAsync();
+        }
+        await outcome.Logged.WaitAsync(TimeSpan.FromSeconds(10));
+        var row = Assert.Single((await database.DeliveryLog.ListAsync(alert, 0, 10)).Items);
+        Assert.Equal((true, 200, 1), (row.Delivered, row.StatusCode, row.Attempts));
+    }
+
+    [Fact]
     public async Task An_hmac_signature_covers_exactly_the_body_the_receiver_got()
     {
         var credential = await CredentialAsync(new CredentialInput
@@ -68,7 +96,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         });
         var alert = await AlertAsync("signed", credential);
 
-        Assert.True((await database.Sender.SendTestAsync(alert))!.Delivered);
+        Assert.True((await database.SendTestAsync(alert))!.Delivered);
 
         var request = Assert.Single(receiver.Requests);
         var parts = request.Headers["X-Signature"].Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
@@ -93,8 +121,8 @@ public sealed class WebhookSenderTests : IAsyncLifetime
             Name = "Bearer", Type = CredentialType.BearerToken, FieldName = "X-API-Key", Secret = "api_key_12345",
         }));
 
-        await database.Sender.SendTestAsync(basic);
-        await database.Sender.SendTestAsync(bearer);
+        await database.SendTestAsync(basic);
+        await database.SendTestAsync(bearer);
 
         var requests = receiver.Requests.ToArray();
         Assert.Equal("Basic d2ViaG9va191c2VyOnNlY3VyZV9wYXNzd29yZF8xMjM=", requests[0].Headers["Authorization"]);
@@ -107,8 +135,8 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var alert = await AlertAsync("raw", await CredentialAsync(CredentialInputs.ClientId(value: "link")));
         var noAuth = await AlertAsync("none");
 
-        await database.Sender.SendTestAsync(alert);
-        await database.Sender.SendTestAsync(noAuth);
+        await database.SendTestAsync(alert);
+        await database.SendTestAsync(noAuth);
 
         var requests = receiver.Requests.ToArray();
         Assert.Equal("link", requests[0].Headers["clientid"]);
@@ -122,7 +150,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var credential = await CredentialAsync(CredentialInputs.ClientIdAndSecret(location: CredentialLocation.QueryParam));
         var alert = await AlertAsync("hook?team=ops&x=1", credential);
 
-        await database.Sender.SendTestAsync(alert);
+        await database.SendTestAsync(alert);
 
         var request = Assert.Single(receiver.Requests);
         Assert.Equal("?team=ops&x=1&clientid=bGlua2Vwb25h", request.Query);
@@ -138,8 +166,8 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var alert = await AlertAsync("hook", await CredentialAsync(CredentialInputs.ClientIdAndSecret()), "PUT", ("X-Api-Key", "extra-secret"));
         receiver.Script(new LoopbackReceiver.Reply(400));
 
-        await database.Sender.SendTestAsync(alert);
-        await database.Sender.SendTestAsync(alert);
+        await database.SendTestAsync(alert);
+        await database.SendTestAsync(alert);
 
         var log = (await database.DeliveryLog.ListAsync(alert, 0, 10)).Items;
         Assert.Equal([true, false], log.Select(d => d.Delivered));
@@ -158,7 +186,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     {
         var alert = await AlertAsync("busy-hour", await CredentialAsync(CredentialInputs.ClientIdAndSecret()));
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => database.Sender.SendTestAsync(alert)));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => database.SendTestAsync(alert)));
 
         Assert.All(outcomes, o => Assert.True(o!.Delivered));
         Assert.Equal(32, receiver.Requests.Count);
@@ -171,7 +199,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var alert = await AlertAsync("flaky");
         receiver.Script(new LoopbackReceiver.Reply(503), new LoopbackReceiver.Reply(503), new LoopbackReceiver.Reply(200));
 
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.Equal((true, 200, 3), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts));
         Assert.Equal(3, receiver.Requests.Count);
@@ -183,7 +211,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var alert = await AlertAsync("down");
         receiver.Script(Enumerable.Repeat(new LoopbackReceiver.Reply(500), 5).ToArray());
 
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.Equal((false, 500, 3), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts));
         Assert.Equal(3, receiver.Requests.Count);
@@ -195,7 +223,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var alert = await AlertAsync("bad");
         receiver.Script(new LoopbackReceiver.Reply(400));
 
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.Equal((false, 400, 1), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts));
         Assert.Single(receiver.Requests);
@@ -207,7 +235,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var alert = await AlertAsync("busy");
         receiver.Script(new LoopbackReceiver.Reply(429, RetryAfter: "1"));
 
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.Equal((true, 2), (outcome!.Delivered, outcome.Attempts));
         Assert.True(outcome.Duration >= TimeSpan.FromSeconds(0.95), $"retried after {outcome.Duration}");
@@ -219,7 +247,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var alert = await AlertAsync("moved");
         receiver.Script(new LoopbackReceiver.Reply(302, Location: "/elsewhere"));
 
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.Equal((false, 302, 1), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts));
         Assert.Contains("redirects are not followed", outcome.Error);
@@ -234,7 +262,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var alert = await AlertAsync("slow");
         receiver.Script(Enumerable.Repeat(new LoopbackReceiver.Reply(200, Delay: TimeSpan.FromSeconds(4)), 3).ToArray());
 
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.False(outcome!.Delivered);
         Assert.Equal(3, outcome.Attempts);
@@ -251,7 +279,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         await receiver.DisposeAsync();
         receiver = await LoopbackReceiver.StartAsync();
 
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.False(outcome!.Delivered);
         Assert.Null(outcome.StatusCode);
@@ -319,7 +347,7 @@ public sealed class WebhookDestinationTests : IAsyncLifetime
         var alert = (await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url("hook")))).Id;
         options.AllowPrivateNetworks = false;
 
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.False(outcome!.Delivered);
         Assert.Equal(0, outcome.Attempts);

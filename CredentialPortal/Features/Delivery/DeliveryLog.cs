@@ -10,32 +10,31 @@ public sealed record DeliveryLogPage(IReadOnlyList<WebhookDelivery> Items, int T
 /// <summary>
 /// Writes each delivery into its alert's log and reads the log, newest first, a page at a time.
 /// <para>
-/// Writes are group-committed: callers queue their row, and one writer at a time inserts everything queued so far in
-/// one transaction, with a prepared statement on a connection of its own. The writer is whichever caller finds none at
-/// work, on its own thread, so a lone delivery pays no hand-off; rows arriving meanwhile go into its next transaction.
-/// Each caller still returns only once its own row is committed (the overview reads the log right after Send test
-/// returns), or gets the error that kept it out. SQLite is synchronous underneath either way (as EF's SaveChangesAsync
-/// was); the writer waits for another connection's write lock in SQLite's busy handler, up to 5 s.
+/// Rows are written by one writer thread of the log's own: callers queue their row and go on (a delivery does not
+/// wait for SQLite), and the writer inserts everything queued so far in one transaction, with a prepared statement on
+/// a connection of its own, then checks again a millisecond later before it sleeps. Each caller gets a task that completes once its row is committed (the overview awaits it
+/// before it reloads the log after Send test), or faults with the error that kept it out.
 /// </para>
 /// </summary>
-public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : IAsyncDisposable, IDisposable
+public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory, ILogger<DeliveryLog> logger) : IAsyncDisposable, IDisposable
 {
     /// <summary>Rows per transaction at most: bounds how long the write lock is held.</summary>
     internal const int MaxBatch = 256;
 
-    /// <summary>Batches one caller writes for others before handing the rest to a pool thread.</summary>
-    private const int BatchesPerCaller = 2;
-
     private const int SqliteConstraint = 19;
 
-    /// <summary>SQLite's default automatic checkpoint mark, in pages.</summary>
-    private const int CheckpointPages = 1000;
+    /// <summary>
+    /// After writing, the writer waits this long for more rows before it goes idle: under a stream of deliveries their
+    /// rows then share transactions (a commit costs ~30 µs of CPU; waking the writer costs the delivering thread a
+    /// system call). The price: a row that arrives meanwhile waits up to this long for its commit.
+    /// </summary>
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>A commit of one row writes about 3 pages (table, two indexes): a checkpoint about every 1000 pages.</summary>
-    private const int CommitsPerCheckpoint = 300;
-
-    /// <summary>Every tenth checkpoint a RESTART, which lets the WAL start over (WalCheckpointer): at most ~10,000 pages.</summary>
-    internal const int CheckpointsPerRestart = 10;
+    /// <summary>
+    /// A lone row's commit writes about 3 pages (the table and its indexes): a checkpoint about every 1000 pages, the
+    /// mark of SQLite's own automatic one (which is set higher here, as a backstop).
+    /// </summary>
+    internal const int CommitsPerCheckpoint = 300;
 
     private const string InsertSql = """
         INSERT INTO WebhookDeliveries (AlertId, SentAtUtc, IsTest, Delivered, StatusCode, Attempts, DurationMs, Error, Method, Url, Headers)
@@ -44,23 +43,25 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
         """;
 
     private readonly ConcurrentQueue<PendingRow> queue = new();
-    private readonly WalCheckpointer checkpoints = new(dbFactory);
+    private readonly object gate = new(); // guards the writer's start and its wake-up (Monitor.Wait/Pulse)
+    private bool woken;
     private readonly List<PendingRow> batch = new(MaxBatch);
-    private int writing; // 1 while some thread is the writer
+    private Thread? writer;
+    private int idle = 1; // 1 while the writer waits for rows (or has not started): the next caller wakes it
     private int closed;
     private SqliteConnection? connection;
     private SqliteCommand? insert;
 
-    /// <summary>The WAL file of the database (tests: its size stays bounded).</summary>
-    internal WalCheckpointer Checkpoints => checkpoints;
-
-    /// <summary>Number of transactions committed so far (tests: concurrent rows share them).</summary>
+    /// <summary>Number of transactions committed so far (tests: rows queued together share them).</summary>
     internal int Commits { get; private set; }
 
+    /// <summary>RESTART checkpoints run so far.</summary>
+    internal int Checkpoints { get; private set; }
+
     /// <summary>
-    /// Returns once the row is committed (its Id set), or throws what kept it out. A row already queued is written even
-    /// if <paramref name="cancellationToken"/> fires afterwards, so that the caller is never told "cancelled" about a
-    /// row that is in the log.
+    /// Queues the row and returns a task that completes once it is committed (its Id set), or faults with what kept it
+    /// out. A row once queued is written even if <paramref name="cancellationToken"/> fires afterwards, so that the
+    /// caller is never told "cancelled" about a row that is in the log.
     /// </summary>
     public Task RecordAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default)
     {
@@ -71,39 +72,71 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
         {
             FailQueued(new ObjectDisposedException(nameof(DeliveryLog)));
         }
-        else
+        else if (Interlocked.Exchange(ref idle, 0) == 1)
         {
-            // Mostly the caller writes its own row, on its own thread, with no hand-off; while another caller is
-            // writing, that one takes this row into its next transaction.
-            Drain(BatchesPerCaller);
+            // Only the caller that finds the writer idle wakes it; while it works, it finds new rows by itself.
+            Wake();
         }
         return pending.Task;
     }
 
-    /// <summary>
-    /// Whoever finds no writer becomes it and writes everything queued, a transaction per batch. A row queued while
-    /// the writer was finishing is seen by the check after the writer lets go (the exchange is a full fence).
-    /// </summary>
-    private void Drain(int maxBatches)
+    private void Wake()
     {
-        while (!queue.IsEmpty && Interlocked.CompareExchange(ref writing, 1, 0) == 0)
+        lock (gate)
         {
-            try
+            if (writer is null)
             {
-                for (var written = 0; !queue.IsEmpty; written++)
+                if (Volatile.Read(ref closed) == 1)
                 {
-                    if (written == maxBatches)
-                    {
-                        // Enough for one caller, whose own row is long committed: a pool thread carries on.
-                        ThreadPool.QueueUserWorkItem(static log => log.Drain(int.MaxValue), this, preferLocal: false);
-                        return;
-                    }
+                    FailQueued(new ObjectDisposedException(nameof(DeliveryLog)));
+                    return;
+                }
+                writer = new Thread(Run) { IsBackground = true, Name = "Delivery log writer" };
+                writer.Start();
+            }
+            woken = true;
+            Monitor.Pulse(gate);
+        }
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            lock (gate)
+            {
+                while (!woken)
+                {
+                    Monitor.Wait(gate);
+                }
+                woken = false;
+            }
+            var stopping = Volatile.Read(ref closed) == 1;
+            while (true)
+            {
+                while (!queue.IsEmpty)
+                {
                     WriteNextBatch();
                 }
+                if (!stopping)
+                {
+                    Thread.Sleep(BatchWindow);
+                    if (!queue.IsEmpty)
+                    {
+                        continue;
+                    }
+                }
+                Volatile.Write(ref idle, 1);
+                // A row queued after the check above but before idle was set did not signal: look once more, and keep
+                // the writer's role unless a caller has already taken it (and signalled).
+                if (queue.IsEmpty || Interlocked.Exchange(ref idle, 0) == 0)
+                {
+                    break;
+                }
             }
-            finally
+            if (stopping)
             {
-                Interlocked.Exchange(ref writing, 0);
+                return;
             }
         }
     }
@@ -118,10 +151,15 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
         try
         {
             Write(batch);
+            if (Commits % CommitsPerCheckpoint == 0)
+            {
+                Checkpoint();
+            }
         }
         catch (Exception ex)
         {
             // The transaction rolled back: none of the rows still waiting are in the log. A fresh connection next time.
+            Log.BatchFailed(logger, ex, batch.Count);
             foreach (var row in batch)
             {
                 row.TrySetException(ex);
@@ -132,6 +170,26 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
             connection = null;
         }
         batch.Clear();
+    }
+
+    /// <summary>
+    /// A RESTART checkpoint: copies the WAL back into the database, waits (SQLite's busy handler, up to 5 s) for readers
+    /// still reading old frames, and makes the next commit start the WAL over. SQLite's automatic checkpoint is PASSIVE,
+    /// which never lets the WAL start over while deliveries read the database all the time (their row checks): it
+    /// grew by ~3 pages per row for good. Its fsyncs happen here, on the writer's thread: no delivery waits for them.
+    /// </summary>
+    private void Checkpoint()
+    {
+        try
+        {
+            DedicatedConnection.Execute(connection!, "PRAGMA wal_checkpoint(RESTART);");
+            Checkpoints++;
+        }
+        catch (SqliteException ex)
+        {
+            // The rows are committed; the next checkpoint tries again.
+            Log.CheckpointFailed(logger, ex);
+        }
     }
 
     private void FailQueued(Exception error)
@@ -149,12 +207,10 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
             var opened = DedicatedConnection.Open(dbFactory);
             // WAL with synchronous=NORMAL on this connection only: a commit is in the WAL file (the OS has it) but is
             // fsynced at the next checkpoint rather than at once. A power loss can lose the last log rows; it cannot
-            // corrupt the database, and a crash of the process alone loses nothing. Credentials and alerts are written
-            // by other connections and keep the file's FULL. (The bench measured fsync at 0.7-4 ms per commit.)
+            // corrupt the database, and a crash of the process alone loses nothing committed. Credentials and alerts
+            // are written by other connections and keep the file's FULL. (The bench measured fsync at 0.7-4 ms.)
             DedicatedConnection.Execute(opened, "PRAGMA synchronous=NORMAL;");
-            // Checkpoints run on their own thread (WalCheckpointer); this connection checkpoints only if that one falls
-            // far behind, so that the WAL stays bounded whatever happens to it.
-            DedicatedConnection.Execute(opened, $"PRAGMA wal_autocheckpoint={4 * CheckpointPages};");
+            DedicatedConnection.Execute(opened, $"PRAGMA wal_autocheckpoint={4 * CommitsPerCheckpoint * 3};");
             insert = opened.CreateCommand();
             insert.CommandText = InsertSql;
             foreach (var name in new[] { "$alertId", "$sentAtUtc", "$isTest", "$delivered", "$statusCode", "$attempts", "$durationMs", "$error",
@@ -167,7 +223,7 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
         }
 
         var ids = new long[batch.Count];
-        // A lone row needs no explicit transaction: its INSERT commits itself, two statements fewer for a lone delivery.
+        // A lone row needs no explicit transaction: its INSERT commits itself, two statements fewer.
         var transaction = batch.Count > 1 ? connection.BeginTransaction() : null; // BEGIN IMMEDIATE
         using (transaction)
         {
@@ -190,10 +246,6 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
             transaction?.Commit();
         }
         Commits++;
-        if (Commits % CommitsPerCheckpoint == 0)
-        {
-            checkpoints.Request(restart: Commits % (CommitsPerCheckpoint * CheckpointsPerRestart) == 0);
-        }
         for (var i = 0; i < batch.Count; i++)
         {
             if (ids[i] >= 0)
@@ -238,19 +290,18 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
         {
             return;
         }
-        var wait = new SpinWait();
-        while (Interlocked.CompareExchange(ref writing, 1, 0) != 0)
+        Thread? running;
+        lock (gate)
         {
-            wait.SpinOnce(); // the current writer finishes its batch
+            running = writer;
+            woken = true;
+            Monitor.Pulse(gate);
         }
-        // Kept as the writer for good: nothing writes after this.
-        while (!queue.IsEmpty)
-        {
-            WriteNextBatch();
-        }
+        // It writes everything queued before the flag was set, then stops; a writer never started has nothing queued.
+        running?.Join();
+        FailQueued(new ObjectDisposedException(nameof(DeliveryLog)));
         insert?.Dispose();
         connection?.Dispose();
-        checkpoints.Dispose();
     }
 
     public ValueTask DisposeAsync()
@@ -259,9 +310,18 @@ public sealed class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory) : 
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>A queued row and its caller's wait; other callers' continuations run off the writer's thread.</summary>
+    /// <summary>A queued row and its caller's wait; continuations run off the writer's thread.</summary>
     private sealed class PendingRow(WebhookDelivery delivery) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public WebhookDelivery Delivery { get; } = delivery;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error, Message = "The delivery log could not write {Count} row(s); their deliveries are not in the log.")]
+        public static partial void BatchFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "A checkpoint of the delivery log's WAL failed; the next one tries again.")]
+        public static partial void CheckpointFailed(ILogger logger, Exception exception);
     }
 }

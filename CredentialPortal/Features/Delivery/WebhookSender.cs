@@ -10,7 +10,14 @@ using Polly.Timeout;
 
 namespace CredentialPortal.Features.Delivery;
 
-public sealed record DeliveryOutcome(bool Delivered, int? StatusCode, int Attempts, TimeSpan Duration, string? Error);
+public sealed record DeliveryOutcome(bool Delivered, int? StatusCode, int Attempts, TimeSpan Duration, string? Error)
+{
+    /// <summary>
+    /// Completes once the delivery's row is committed to the alert's log (the log's writer does it in the background,
+    /// so that a delivery does not wait for SQLite), or faults with what kept it out. Await it before reading the log.
+    /// </summary>
+    public Task Logged { get; init; } = Task.CompletedTask;
+}
 
 /// <summary>
 /// Sends alert webhooks through the resilient "webhook" HttpClient (timeouts, retries, no redirects, SSRF checks at
@@ -28,7 +35,10 @@ public sealed partial class WebhookSender(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>Sends a test notification now. Null when the alert does not exist.</summary>
+    /// <summary>
+    /// Sends a test notification now; returns once the receiver has answered or the delivery has failed. Null when the
+    /// alert does not exist. The log row follows: <see cref="DeliveryOutcome.Logged"/>.
+    /// </summary>
     public async Task<DeliveryOutcome?> SendTestAsync(int alertId, CancellationToken cancellationToken = default)
     {
         // The alert and its credential in one read (kept decrypted while neither row changes: DeliveryTargets).
@@ -136,8 +146,7 @@ public sealed partial class WebhookSender(
         }
 
         var outcome = new DeliveryOutcome(error is null, status, attempts.Count, Stopwatch.GetElapsedTime(started), error);
-        await RecordAsync(alert, isTest, method, loggedUrl, loggedHeaders, outcome, cancellationToken);
-        return outcome;
+        return outcome with { Logged = Record(alert, isTest, method, loggedUrl, loggedHeaders, outcome) };
     }
 
     private static HttpRequestMessage BuildRequest(Alert alert, Uri url, byte[] body, ResolvedCredential? credential, DateTimeOffset now,
@@ -178,10 +187,10 @@ public sealed partial class WebhookSender(
         return request;
     }
 
-    private async Task RecordAsync(Alert alert, bool isTest, string method, string url, List<string> headers, DeliveryOutcome outcome,
-        CancellationToken cancellationToken)
+    /// <summary>Queues the log row (not cancellable: the request has gone out, so it belongs in the log).</summary>
+    private Task Record(Alert alert, bool isTest, string method, string url, List<string> headers, DeliveryOutcome outcome)
     {
-        await log.RecordAsync(new WebhookDelivery
+        var logged = log.RecordAsync(new WebhookDelivery
         {
             AlertId = alert.Id,
             SentAtUtc = time.GetUtcNow().UtcDateTime,
@@ -194,8 +203,9 @@ public sealed partial class WebhookSender(
             Method = method,
             Url = url,
             Headers = string.Join("\n", headers),
-        }, cancellationToken);
+        });
         Log.Delivery(logger, alert.Id, url, outcome.Delivered ? "delivered" : "failed", outcome.Attempts, outcome.StatusCode);
+        return logged;
     }
 
     /// <summary>Generated: no argument array or boxing per delivery, nothing formatted unless Information is enabled.</summary>

@@ -192,8 +192,8 @@ public sealed class OAuthCredentialTests : IAsyncLifetime
         var id = await CreateAsync(ClientCredentials());
         var alert = await AlertToResourceAsync(id);
 
-        var first = await database.Sender.SendTestAsync(alert);
-        var second = await database.Sender.SendTestAsync(alert);
+        var first = await database.SendTestAsync(alert);
+        var second = await database.SendTestAsync(alert);
 
         Assert.True(first!.Delivered, first.Error);
         Assert.True(second!.Delivered, second.Error);
@@ -205,7 +205,7 @@ public sealed class OAuthCredentialTests : IAsyncLifetime
         var edit = (await database.Credentials.GetForEditAsync(id))!.ToInput();
         edit.ClientAuthentication = OAuthClientAuthentication.CredentialsInBody;
         await database.Credentials.UpdateAsync(id, edit);
-        var afterEdit = await database.Sender.SendTestAsync(alert);
+        var afterEdit = await database.SendTestAsync(alert);
 
         Assert.True(afterEdit!.Delivered, afterEdit.Error);
         Assert.Equal(2, server.IssuedAccessTokens);
@@ -219,10 +219,10 @@ public sealed class OAuthCredentialTests : IAsyncLifetime
     {
         var id = await CreateAsync(ClientCredentials());
         var alert = await AlertToResourceAsync(id);
-        Assert.True((await database.Sender.SendTestAsync(alert))!.Delivered);
+        Assert.True((await database.SendTestAsync(alert))!.Delivered);
 
         server.RevokeAccessTokens();
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.True(outcome!.Delivered, outcome.Error);
         Assert.Equal(2, outcome.Attempts);
@@ -241,7 +241,7 @@ public sealed class OAuthCredentialTests : IAsyncLifetime
         input.PrivateKeyPem = pair.PrivateKeyPem;
         var alert = await AlertToResourceAsync(await CreateAsync(input));
 
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.True(outcome!.Delivered, outcome.Error);
         var request = Assert.Single(server.Requests);
@@ -257,7 +257,7 @@ public sealed class OAuthCredentialTests : IAsyncLifetime
         var alert = await AlertToResourceAsync(await CreateAsync(ClientCredentials()));
         server.Register(new TestAuthorizationServer.RegisteredClient(ClientId, "rotated-secret"));
 
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.False(outcome!.Delivered);
         Assert.Null(outcome.StatusCode);
@@ -271,10 +271,10 @@ public sealed class OAuthCredentialTests : IAsyncLifetime
     {
         var id = await CreateAsync(ClientCredentials());
         var alert = await AlertToResourceAsync(id);
-        Assert.True((await database.Sender.SendTestAsync(alert))!.Delivered);
+        Assert.True((await database.SendTestAsync(alert))!.Delivered);
 
         Assert.True(await database.Credentials.DeleteAsync(id));
-        var outcome = await database.Sender.SendTestAsync(alert);
+        var outcome = await database.SendTestAsync(alert);
 
         Assert.Equal(401, outcome!.StatusCode); // the resource is reached without any token now
         Assert.True((await database.Alerts.GetOverviewAsync(alert))!.Auth.IsNoAuth);
@@ -304,7 +304,7 @@ public sealed class OAuthCredentialLoggingTests
         };
         var id = (await database.Credentials.CreateAsync(input)).Id;
         var alert = (await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: new Uri(server.ResourceUrl), credentialId: id))).Id;
-        Assert.True((await database.Sender.SendTestAsync(alert))!.Delivered);
+        Assert.True((await database.SendTestAsync(alert))!.Delivered);
         Assert.True((await database.Credentials.TestConnectionAsync(id, (await database.Credentials.GetForEditAsync(id))!.ToInput())).Connection!.Succeeded);
 
         // The token the webhook carried, from the shared cache.
