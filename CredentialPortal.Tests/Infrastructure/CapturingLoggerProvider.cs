@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CredentialPortal.Tests.Infrastructure;
 
-/// <summary>Keeps every log line written at any level, so tests can prove what never reaches a log.</summary>
+/// <summary>Keeps every log line written at any level, and every scope, so tests can prove what never reaches a log.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
@@ -16,7 +16,12 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        /// <summary>Scopes too: a provider that prints them (the console's IncludeScopes) would write them out.</summary>
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
+        {
+            owner.Lines.Enqueue($"Scope {category}: {state}");
+            return null;
+        }
 
         public bool IsEnabled(LogLevel logLevel) => true;
 

@@ -5,6 +5,7 @@ using CredentialPortal.Tests.Features.Alerts;
 using CredentialPortal.Tests.Features.Credentials;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CredentialPortal.Tests.Features.Delivery;
 
@@ -84,6 +85,35 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         await outcome.Logged.WaitAsync(TimeSpan.FromSeconds(10));
         var row = Assert.Single((await database.DeliveryLog.ListAsync(alert, 0, 10)).Items);
         Assert.Equal((true, 200, 1), (row.Delivered, row.StatusCode, row.Attempts));
+    }
+
+    [Fact]
+    public async Task No_log_line_or_scope_holds_the_credential_a_delivery_carried_in_a_header_or_the_query()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var logged = await PortalTestDatabase.CreateAsync(s => s
+            .AddSingleton(TimeProvider.System)
+            .AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
+        var unique = Guid.NewGuid().ToString("N");
+        var inQuery = (await logged.Credentials.CreateAsync(CredentialInputs.ClientId("In query", $"query-{unique}",
+            location: CredentialLocation.QueryParam))).Id;
+        var inHeader = (await logged.Credentials.CreateAsync(CredentialInputs.ClientIdAndSecret("In header", $"id-{unique}", $"secret-{unique}"))).Id;
+        var queryAlert = await logged.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url("hooks/q?team=ops"), credentialId: inQuery));
+        Assert.True(queryAlert.Succeeded);
+        var headerAlert = await logged.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url("hooks/h"), credentialId: inHeader));
+        // A retried failure first (more log lines), then a success.
+        receiver.Script(new LoopbackReceiver.Reply(503), new LoopbackReceiver.Reply(200));
+
+        await logged.SendTestAsync(queryAlert.Id);
+        await logged.SendTestAsync(headerAlert.Id);
+
+        Assert.Contains(receiver.Requests, r => r.Query.Contains($"query-{unique}"));
+        Assert.Contains(logs.Lines, line => line.Contains("hooks/q")); // HttpClient's own logs are on, at Trace
+        var wire = new ResolvedCredential(CredentialType.ClientIdAndSecret, "clientid", CredentialLocation.Header, $"id-{unique}", $"secret-{unique}").WireValue;
+        foreach (var hidden in new[] { $"query-{unique}", wire, $"secret-{unique}" })
+        {
+            Assert.DoesNotContain(logs.Lines, line => line.Contains(hidden, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
