@@ -29,7 +29,7 @@ public static class DeliveryRegistration
 
         var client = services.AddHttpClient<WebhookSender>(ClientName, (sp, client) =>
             {
-                // Each attempt has its own timeout (below); this only bounds the whole delivery.
+                // Each attempt has its own timeout (the resilience pipeline below).
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
@@ -42,7 +42,8 @@ public static class DeliveryRegistration
         client.AddResilienceHandler("webhook", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue;
-                pipeline.AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds * 3 + 30));
+                // No overall timeout: three attempts of at most TimeoutSeconds each and two delays of at most
+                // MaxRetryAfter already bound a delivery, and each timeout strategy costs a timer per request.
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = 2,
