@@ -30,7 +30,9 @@ internal static class DeliveryBench
     private const int Rounds = 4;
 
     private static readonly TimeSpan WarmupLimit = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan JitSettleLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan JitSettleLimit = TimeSpan.FromSeconds(60);
+    private const int QuietRounds = 3;
+    private const int QuietMethods = 25;
     private const int MinimumWarmup = 3000;
 
     // The seed's example credential (issue 4's Playwright story): Base64("link" + "epona") in the clientid header.
@@ -140,26 +142,39 @@ internal static class DeliveryBench
         }
         Console.WriteLine($"Warm-up: {string.Join("; ", warmed)}");
 
-        // Tiered compilation carries on in the background long after the calls above (a traced run showed the JIT's
-        // thread taking 20-60% of the CPU through the measured runs): both paths in turn, as the measured runs go, until
-        // two rounds in a row compile next to nothing, so that the runs measure steady code rather than the JIT.
+        // Tiered compilation carries on in the background long after the calls above: a traced run showed methods
+        // compiled in bursts of hundreds for ~8 s (dynamic PGO's instrumented tier, then tier 1), both paths getting
+        // 2-2.5x faster meanwhile, with lulls of a round or two between bursts. So both paths in turn, in rounds of
+        // 1000 one at a time and 32 x Concurrency at a time each, until QuietRounds rounds in a row compile at most
+        // QuietMethods methods each: the runs then measure steady code, as a portal that has been up a while runs.
         var jitWatch = Stopwatch.StartNew();
-        var (quiet, jitRounds, lastJitted) = (0, 0, 0L);
-        while (quiet < 2 && jitWatch.Elapsed < JitSettleLimit)
+        var (quiet, jitRounds) = (0, 0);
+        var recent = new Queue<(long Jitted, double Raw, double Portal)>();
+        while (quiet < QuietRounds && jitWatch.Elapsed < JitSettleLimit)
         {
             var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var rates = new Dictionary<string, double>();
             foreach (var (label, path) in new[] { ("raw", rawPath), ("portal", portalPath) })
             {
-                counts.Add(await RunAsync(label, path, 200, 1, WarmupLimit), label == "portal");
-                counts.Add(await RunAsync(label, path, options.Concurrency * 8, options.Concurrency, WarmupLimit), label == "portal");
+                var sequential = await RunAsync(label, path, 1000, 1, WarmupLimit);
+                counts.Add(sequential, label == "portal");
+                counts.Add(await RunAsync(label, path, options.Concurrency * 32, options.Concurrency, WarmupLimit), label == "portal");
+                rates[label] = sequential.PerSecond;
             }
-            lastJitted = System.Runtime.JitInfo.GetCompiledMethodCount() - compiled;
-            quiet = lastJitted <= 5 ? quiet + 1 : 0;
+            var jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - compiled;
+            quiet = jitted <= QuietMethods ? quiet + 1 : 0;
             jitRounds++;
+            recent.Enqueue((jitted, rates["raw"], rates["portal"]));
+            if (recent.Count > QuietRounds)
+            {
+                recent.Dequeue();
+            }
         }
-        Console.WriteLine($"JIT settling: {jitRounds} rounds of both paths in {jitWatch.Elapsed.TotalSeconds:F1} s, "
-            + $"{lastJitted} methods compiled in the last{(quiet < 2 ? " (NOT SETTLED)" : "")}; "
-            + $"{System.Runtime.JitInfo.GetCompiledMethodCount()} in all");
+        Console.WriteLine($"JIT settling: {jitRounds} rounds of both paths in {jitWatch.Elapsed.TotalSeconds:F1} s"
+            + (quiet < QuietRounds ? " (NOT SETTLED)" : $", until {QuietRounds} in a row compiled at most {QuietMethods} methods each")
+            + $"; the last {recent.Count}: methods compiled {string.Join(", ", recent.Select(r => r.Jitted))}, sequential raw "
+            + $"{string.Join(", ", recent.Select(r => r.Raw.ToString("F0")))}/s, portal {string.Join(", ", recent.Select(r => r.Portal.ToString("F0")))}/s; "
+            + $"{System.Runtime.JitInfo.GetCompiledMethodCount()} methods compiled in all");
         Settle();
         await Task.Delay(TimeSpan.FromSeconds(1));
 
