@@ -207,8 +207,8 @@ internal static class DeliveryBench
 
         PrintTable(results);
         var wal = new FileInfo(database.DatabasePath + "-wal");
-        Console.WriteLine($"WAL file after the runs: {(wal.Exists ? wal.Length / 1024.0 / 1024.0 : 0):F1} MB (the log's writer checkpoints it every "
-            + $"{DeliveryLog.CommitsPerCheckpoint} commits)");
+        Console.WriteLine($"WAL file after the runs: {(wal.Exists ? wal.Length / 1024.0 / 1024.0 : 0):F1} MB (the log's writer checkpoints it about every "
+            + $"{DeliveryLog.PagesPerCheckpoint} pages)");
         PrintCommands(sql);
         var correct = await CheckAsync(database, receiver, alertId, wire, counts);
         await BreakdownAsync(database, alert, url, raw, rawBody, wire, options.Concurrency);
@@ -614,8 +614,8 @@ internal static class DeliveryBench
             };
         }
 
-        // The sender's RecordAsync, as it writes: a new context, one row, SaveChanges. Rows go to a second alert so
-        // that the checks above stay exact.
+        // How the sender wrote its log row before DeliveryLog: a new context, one row, SaveChanges. Rows go to a second
+        // alert so that the checks above stay exact.
         var logAlert = await database.Alerts.CreateAsync(new AlertInput
         {
             Name = "Bench: log writes",

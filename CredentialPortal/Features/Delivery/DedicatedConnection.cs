@@ -11,7 +11,7 @@ namespace CredentialPortal.Features.Delivery;
 /// </summary>
 internal static class DedicatedConnection
 {
-    /// <summary>Synchronous: Microsoft.Data.Sqlite does its work synchronously either way, and callers hold a lock.</summary>
+    /// <summary>Synchronous: Microsoft.Data.Sqlite does its work synchronously either way.</summary>
     public static SqliteConnection Open(IDbContextFactory<PortalDbContext> dbFactory)
     {
         string connectionString;

@@ -11,9 +11,10 @@ public sealed record DeliveryLogPage(IReadOnlyList<WebhookDelivery> Items, int T
 /// Writes each delivery into its alert's log and reads the log, newest first, a page at a time.
 /// <para>
 /// Rows are written by one writer thread of the log's own: callers queue their row and go on (a delivery does not
-/// wait for SQLite), and the writer inserts everything queued so far in one transaction, with a prepared statement on
-/// a connection of its own, then checks again a millisecond later before it sleeps. Each caller gets a task that completes once its row is committed (the overview awaits it
-/// before it reloads the log after Send test), or faults with the error that kept it out.
+/// wait for SQLite), and the writer inserts what is queued, up to <see cref="MaxBatch"/> rows per transaction, with a
+/// prepared statement on a connection of its own, then looks again a millisecond later before it sleeps. Each caller
+/// gets a task that completes once its row is committed (the overview awaits it before it reloads the log after Send
+/// test), or faults with the error that kept it out.
 /// </para>
 /// </summary>
 public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFactory, ILogger<DeliveryLog> logger) : IAsyncDisposable, IDisposable
@@ -30,11 +31,8 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
     /// </summary>
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>
-    /// A lone row's commit writes about 3 pages (the table and its indexes): a checkpoint about every 1000 pages, the
-    /// mark of SQLite's own automatic one (which is set higher here, as a backstop).
-    /// </summary>
-    internal const int CommitsPerCheckpoint = 300;
+    /// <summary>A checkpoint about every 1000 WAL pages, the mark of SQLite's own automatic one.</summary>
+    internal const int PagesPerCheckpoint = 1000;
 
     private const string InsertSql = """
         INSERT INTO WebhookDeliveries (AlertId, SentAtUtc, IsTest, Delivered, StatusCode, Attempts, DurationMs, Error, Method, Url, Headers)
@@ -44,18 +42,20 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
 
     private readonly ConcurrentQueue<PendingRow> queue = new();
     private readonly object gate = new(); // guards the writer's start and its wake-up (Monitor.Wait/Pulse)
-    private bool woken;
     private readonly List<PendingRow> batch = new(MaxBatch);
+    private bool woken;
     private Thread? writer;
     private int idle = 1; // 1 while the writer waits for rows (or has not started): the next caller wakes it
-    private int closed;
+    private int closed; // 1 once Dispose has begun: no new rows
+    private int drained; // 1 once the writer has stopped: a row queued now is failed by whoever queued it
+    private int pagesSinceCheckpoint;
     private SqliteConnection? connection;
     private SqliteCommand? insert;
 
     /// <summary>Number of transactions committed so far (tests: rows queued together share them).</summary>
     internal int Commits { get; private set; }
 
-    /// <summary>RESTART checkpoints run so far.</summary>
+    /// <summary>RESTART checkpoints completed so far (tests).</summary>
     internal int Checkpoints { get; private set; }
 
     /// <summary>
@@ -66,16 +66,21 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
     public Task RecordAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingRow(delivery);
-        queue.Enqueue(pending);
         if (Volatile.Read(ref closed) == 1)
         {
-            FailQueued(new ObjectDisposedException(nameof(DeliveryLog)));
+            return Task.FromException(new ObjectDisposedException(nameof(DeliveryLog)));
         }
-        else if (Interlocked.Exchange(ref idle, 0) == 1)
+        var pending = new PendingRow(delivery);
+        queue.Enqueue(pending);
+        if (Interlocked.Exchange(ref idle, 0) == 1)
         {
             // Only the caller that finds the writer idle wakes it; while it works, it finds new rows by itself.
             Wake();
+        }
+        if (Volatile.Read(ref drained) == 1)
+        {
+            // Disposed meanwhile and the writer is gone: nobody else will take what is queued now.
+            FailQueued();
         }
         return pending.Task;
     }
@@ -88,11 +93,22 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
             {
                 if (Volatile.Read(ref closed) == 1)
                 {
-                    FailQueued(new ObjectDisposedException(nameof(DeliveryLog)));
+                    return; // Dispose fails what is queued
+                }
+                var thread = new Thread(Run) { IsBackground = true, Name = "Delivery log writer" };
+                try
+                {
+                    thread.Start();
+                }
+                catch (Exception ex)
+                {
+                    // No writer: give the role back so that the next row tries again, and fail what waits now.
+                    Log.WriterFailed(logger, ex);
+                    Interlocked.Exchange(ref idle, 1);
+                    FailQueued(ex);
                     return;
                 }
-                writer = new Thread(Run) { IsBackground = true, Name = "Delivery log writer" };
-                writer.Start();
+                writer = thread;
             }
             woken = true;
             Monitor.Pulse(gate);
@@ -112,31 +128,51 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
                 woken = false;
             }
             var stopping = Volatile.Read(ref closed) == 1;
-            while (true)
+            try
             {
-                while (!queue.IsEmpty)
+                WriteUntilIdle(stopping);
+            }
+            catch (Exception ex)
+            {
+                // Not expected (each batch handles its own errors); the writer must not die with rows waiting on it.
+                // It keeps the role and goes round again after a pause.
+                Log.WriterFailed(logger, ex);
+                Interlocked.Exchange(ref idle, 0);
+                Thread.Sleep(100);
+                lock (gate)
                 {
-                    WriteNextBatch();
-                }
-                if (!stopping)
-                {
-                    Thread.Sleep(BatchWindow);
-                    if (!queue.IsEmpty)
-                    {
-                        continue;
-                    }
-                }
-                Volatile.Write(ref idle, 1);
-                // A row queued after the check above but before idle was set did not signal: look once more, and keep
-                // the writer's role unless a caller has already taken it (and signalled).
-                if (queue.IsEmpty || Interlocked.Exchange(ref idle, 0) == 0)
-                {
-                    break;
+                    woken = true;
                 }
             }
             if (stopping)
             {
                 return;
+            }
+        }
+    }
+
+    private void WriteUntilIdle(bool stopping)
+    {
+        while (true)
+        {
+            while (!queue.IsEmpty)
+            {
+                WriteNextBatch();
+            }
+            if (!stopping)
+            {
+                Thread.Sleep(BatchWindow);
+                if (!queue.IsEmpty)
+                {
+                    continue;
+                }
+            }
+            // A full fence between giving up the role and the last look: a row queued after that look finds idle set
+            // and wakes the writer; one queued before it is seen here.
+            Interlocked.Exchange(ref idle, 1);
+            if (queue.IsEmpty || Interlocked.Exchange(ref idle, 0) == 0)
+            {
+                return; // idle, or a caller has taken the role back and signalled
             }
         }
     }
@@ -148,13 +184,13 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
         {
             batch.Add(row);
         }
+        if (batch.Count == 0)
+        {
+            return;
+        }
         try
         {
             Write(batch);
-            if (Commits % CommitsPerCheckpoint == 0)
-            {
-                Checkpoint();
-            }
         }
         catch (Exception ex)
         {
@@ -168,8 +204,14 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
             insert = null;
             connection?.Dispose();
             connection = null;
+            batch.Clear();
+            return;
         }
         batch.Clear();
+        if (pagesSinceCheckpoint >= PagesPerCheckpoint)
+        {
+            Checkpoint();
+        }
     }
 
     /// <summary>
@@ -182,21 +224,33 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
     {
         try
         {
-            DedicatedConnection.Execute(connection!, "PRAGMA wal_checkpoint(RESTART);");
-            Checkpoints++;
+            using var command = connection!.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(RESTART);";
+            using var result = command.ExecuteReader(); // busy, frames in the WAL, frames checkpointed
+            if (result.Read() && result.GetInt64(0) == 0)
+            {
+                pagesSinceCheckpoint = 0;
+                Checkpoints++;
+            }
+            else
+            {
+                // Readers or a writer held on past the busy timeout: the rows are committed; try again a little later
+                // (not at the next commit, which would stall the writer for 5 s each time under such readers).
+                pagesSinceCheckpoint = PagesPerCheckpoint / 2;
+                Log.CheckpointBusy(logger);
+            }
         }
-        catch (SqliteException ex)
+        catch (Exception ex)
         {
-            // The rows are committed; the next checkpoint tries again.
             Log.CheckpointFailed(logger, ex);
         }
     }
 
-    private void FailQueued(Exception error)
+    private void FailQueued(Exception? error = null)
     {
         while (queue.TryDequeue(out var row))
         {
-            row.TrySetException(error);
+            row.TrySetException(error ?? new ObjectDisposedException(nameof(DeliveryLog)));
         }
     }
 
@@ -205,21 +259,32 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
         if (connection is null)
         {
             var opened = DedicatedConnection.Open(dbFactory);
-            // WAL with synchronous=NORMAL on this connection only: a commit is in the WAL file (the OS has it) but is
-            // fsynced at the next checkpoint rather than at once. A power loss can lose the last log rows; it cannot
-            // corrupt the database, and a crash of the process alone loses nothing committed. Credentials and alerts
-            // are written by other connections and keep the file's FULL. (The bench measured fsync at 0.7-4 ms.)
-            DedicatedConnection.Execute(opened, "PRAGMA synchronous=NORMAL;");
-            DedicatedConnection.Execute(opened, $"PRAGMA wal_autocheckpoint={4 * CommitsPerCheckpoint * 3};");
-            insert = opened.CreateCommand();
-            insert.CommandText = InsertSql;
-            foreach (var name in new[] { "$alertId", "$sentAtUtc", "$isTest", "$delivered", "$statusCode", "$attempts", "$durationMs", "$error",
-                "$method", "$url", "$headers" })
+            try
             {
-                insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+                // WAL with synchronous=NORMAL on this connection only: a commit is in the WAL file (the OS has it) but is
+                // fsynced at the next checkpoint rather than at once. A power loss can lose the last log rows; it cannot
+                // corrupt the database, and a crash of the process alone loses nothing committed. Credentials and alerts
+                // are written by other connections and keep the file's FULL. (The bench measured fsync at 0.7-4 ms.)
+                DedicatedConnection.Execute(opened, "PRAGMA synchronous=NORMAL;");
+                // SQLite's own (PASSIVE) checkpoint only as a backstop, well past the writer's RESTART mark.
+                DedicatedConnection.Execute(opened, $"PRAGMA wal_autocheckpoint={4 * PagesPerCheckpoint};");
+                insert = opened.CreateCommand();
+                insert.CommandText = InsertSql;
+                foreach (var name in new[] { "$alertId", "$sentAtUtc", "$isTest", "$delivered", "$statusCode", "$attempts", "$durationMs",
+                    "$error", "$method", "$url", "$headers" })
+                {
+                    insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+                }
+                insert.Prepare();
+            }
+            catch
+            {
+                insert?.Dispose();
+                insert = null;
+                opened.Dispose();
+                throw;
             }
             connection = opened;
-            insert.Prepare();
         }
 
         var ids = new long[batch.Count];
@@ -246,6 +311,8 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
             transaction?.Commit();
         }
         Commits++;
+        // A commit writes the table's page, the alert index's and sqlite_sequence's; rows of a batch share pages.
+        pagesSinceCheckpoint += 3 + batch.Count / 16;
         for (var i = 0; i < batch.Count; i++)
         {
             if (ids[i] >= 0)
@@ -297,9 +364,10 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
             woken = true;
             Monitor.Pulse(gate);
         }
-        // It writes everything queued before the flag was set, then stops; a writer never started has nothing queued.
+        // The writer writes everything queued before it saw the flag, then stops.
         running?.Join();
-        FailQueued(new ObjectDisposedException(nameof(DeliveryLog)));
+        Interlocked.Exchange(ref drained, 1);
+        FailQueued(); // rows queued while it stopped (their callers fail them too if they come later)
         insert?.Dispose();
         connection?.Dispose();
     }
@@ -321,7 +389,14 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
         [LoggerMessage(Level = LogLevel.Error, Message = "The delivery log could not write {Count} row(s); their deliveries are not in the log.")]
         public static partial void BatchFailed(ILogger logger, Exception exception, int count);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "A checkpoint of the delivery log's WAL failed; the next one tries again.")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "A checkpoint of the delivery log's WAL failed; the next commit tries again.")]
         public static partial void CheckpointFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Information,
+            Message = "A checkpoint of the delivery log's WAL waited 5 s for readers and gave up; it is tried again shortly.")]
+        public static partial void CheckpointBusy(ILogger logger);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "The delivery log's writer failed; it carries on.")]
+        public static partial void WriterFailed(ILogger logger, Exception exception);
     }
 }

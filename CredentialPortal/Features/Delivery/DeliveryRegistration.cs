@@ -42,14 +42,16 @@ public static class DeliveryRegistration
         client.AddResilienceHandler("webhook", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue;
-                // No overall timeout: three attempts of at most TimeoutSeconds each and two delays of at most
-                // MaxRetryAfter already bound a delivery, and each timeout strategy costs a timer per request.
+                // No overall timeout: at most three attempts of TimeoutSeconds each and two delays of at most
+                // MaxRetryAfter (a Retry-After and the back-off alike) already bound a send; another timeout strategy
+                // would cost a timer per request.
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = 2,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     Delay = TimeSpan.FromMilliseconds(options.RetryBaseDelayMilliseconds),
+                    MaxDelay = MaxRetryAfter,
                     // Connection errors, timeouts, 408, 429 and 5xx; never a refused destination.
                     ShouldHandle = args => ValueTask.FromResult(
                         args.Outcome.Exception is not DestinationRefusedException
