@@ -10,7 +10,6 @@ using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Bench;
@@ -626,18 +625,6 @@ internal static class DeliveryBench
             WindowMinutes = 5,
         });
         Require(logAlert, "log-write alert");
-        // The same write through a factory whose connections wait in SQLite's own busy handler (PRAGMA busy_timeout,
-        // which retries within milliseconds) instead of failing to Microsoft.Data.Sqlite's retry, which sleeps 150 ms.
-        // A different connection string, so that these connections do not share the app's pool.
-        var waitingServices = new ServiceCollection();
-        waitingServices.AddDbContextFactory<PortalDbContext>(o => o
-            .UseSqlite(new SqliteConnectionStringBuilder(database.ConnectionString) { DefaultTimeout = 31 }.ToString())
-            .AddInterceptors(new BusyTimeout(TimeSpan.FromSeconds(30)))
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
-        await using var waiting = waitingServices.BuildServiceProvider();
-        var waitingFactory = waiting.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-
-        Task<Attempt> WriteLog() => WriteLogWith(factory);
         // What the sender queues now: DeliveryLog's writer thread, one transaction for all rows queued (here awaited).
         var log = database.Services.GetRequiredService<DeliveryLog>();
         async Task<Attempt> RecordLog()
@@ -645,25 +632,9 @@ internal static class DeliveryBench
             await log.RecordAsync(LogRow());
             return new(true, 1, null);
         }
-        Task<Attempt> WriteLogWaiting() => WriteLogWith(waitingFactory);
-        // One writer at a time inside the process: the others wait on an async lock (no thread blocked), so none meets
-        // SQLITE_BUSY.
-        using var oneWriter = new SemaphoreSlim(1);
-        async Task<Attempt> WriteLogQueued()
+        async Task<Attempt> WriteLog()
         {
-            await oneWriter.WaitAsync();
-            try
-            {
-                return await WriteLogWith(factory);
-            }
-            finally
-            {
-                oneWriter.Release();
-            }
-        }
-        async Task<Attempt> WriteLogWith(IDbContextFactory<PortalDbContext> contexts)
-        {
-            await using var db = await contexts.CreateDbContextAsync();
+            await using var db = await factory.CreateDbContextAsync();
             db.Set<WebhookDelivery>().Add(LogRow());
             await db.SaveChangesAsync();
             return new(true, 1, null);
@@ -727,8 +698,6 @@ internal static class DeliveryBench
             ($"write one delivery log row (DeliveryLog), {concurrency} at a time", () => RecordLog, concurrency, null),
             ("  before: one row, EF, new context, SaveChanges", () => WriteLog, 1, null),
             ($"  before: one row, EF, {concurrency} at a time", () => WriteLog, concurrency, null),
-            ("  what-if: PRAGMA busy_timeout=30000 on each connection", () => WriteLogWaiting, concurrency, null),
-            ("  what-if: one writer at a time (an async lock in the process)", () => WriteLogQueued, concurrency, null),
             ("  same row, plain SQL on one connection, synchronous=FULL", RawInsert("FULL"), 1, null),
             ("  same row, plain SQL on one connection, synchronous=NORMAL", RawInsert("NORMAL"), 1, null),
             ($"send via the 'webhook' client, {concurrency} at a time", ResilientSend, concurrency, null),
@@ -775,26 +744,5 @@ internal static class DeliveryBench
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-    }
-
-    /// <summary>Sets SQLite's busy timeout on every connection EF opens (it is a per-connection setting).</summary>
-    private sealed class BusyTimeout(TimeSpan timeout) : DbConnectionInterceptor
-    {
-        private readonly string pragma = $"PRAGMA busy_timeout={(int)timeout.TotalMilliseconds}";
-
-        public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = pragma;
-            command.ExecuteNonQuery();
-        }
-
-        public override async Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData,
-            CancellationToken cancellationToken = default)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = pragma;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
     }
 }
