@@ -22,10 +22,12 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
     public const string AdminPassword = "Adm1n-Passw0rd!";
 
     private readonly bool seedAdministrator;
+    private readonly Action<IWebHostBuilder>? configure;
 
-    private PortalApplication(bool seedAdministrator)
+    private PortalApplication(bool seedAdministrator, Action<IWebHostBuilder>? configure)
     {
         this.seedAdministrator = seedAdministrator;
+        this.configure = configure;
         DataFolder = Path.Combine(Path.GetTempPath(), "credentialportal-e2e", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataFolder);
     }
@@ -39,10 +41,13 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
     /// <summary>http://127.0.0.1:PORT/ — where the browser goes.</summary>
     public string BaseUrl { get; private set; } = "";
 
-    /// <summary>Starts a portal; with <paramref name="seedAdministrator"/> the Seed:* keys create <see cref="AdminEmail"/>.</summary>
-    public static PortalApplication Start(bool seedAdministrator = true)
+    /// <summary>
+    /// Starts a portal; with <paramref name="seedAdministrator"/> the Seed:* keys create <see cref="AdminEmail"/>;
+    /// <paramref name="configure"/> runs after the test defaults (settings, logging).
+    /// </summary>
+    public static PortalApplication Start(bool seedAdministrator = true, Action<IWebHostBuilder>? configure = null)
     {
-        var app = new PortalApplication(seedAdministrator);
+        var app = new PortalApplication(seedAdministrator, configure);
         try
         {
             app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -81,6 +86,7 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
         builder.UseSetting("Seed:AdminEmail", seedAdministrator ? AdminEmail : "");
         builder.UseSetting("Seed:AdminPassword", seedAdministrator ? AdminPassword : "");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        configure?.Invoke(builder);
     }
 
     public override async ValueTask DisposeAsync()

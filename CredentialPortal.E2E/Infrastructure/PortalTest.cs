@@ -1,6 +1,7 @@
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.E2E.Pages;
 using CredentialPortal.Features.Credentials;
+using Microsoft.AspNetCore.Hosting;
 
 namespace CredentialPortal.E2E.Infrastructure;
 
@@ -26,9 +27,14 @@ public abstract class PortalTest(BrowserFixture browser) : IAsyncLifetime
     /// <summary>Whether the portal starts with the administrator from Seed:* (false: an empty user table).</summary>
     protected virtual bool SeedAdministrator => true;
 
+    /// <summary>Settings or logging of this test's portal, applied after the defaults.</summary>
+    protected virtual void ConfigurePortal(IWebHostBuilder builder)
+    {
+    }
+
     public async Task InitializeAsync()
     {
-        App = PortalApplication.Start(SeedAdministrator);
+        App = PortalApplication.Start(SeedAdministrator, ConfigurePortal);
         Page = await NewPageAsync();
     }
 

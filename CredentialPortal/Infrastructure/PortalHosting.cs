@@ -4,7 +4,9 @@ using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -20,10 +22,10 @@ public static class PortalHosting
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
         AddRepositorySettings(builder);
+        builder.Logging.CapSensitiveCategories();
         var services = builder.Services;
         var storage = PortalStorage.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(storage.DatabasePath)!);
-        Directory.CreateDirectory(storage.KeysPath);
+        storage.CreateOwnerOnly();
         services.AddSingleton(storage);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -31,7 +33,9 @@ public static class PortalHosting
         services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 
         services.AddPortalDomain(builder.Configuration, storage.ConnectionString, storage.KeysPath);
-        services.AddHealthChecks().AddDbContextCheck<PortalDbContext>();
+        services.AddHealthChecks()
+            .AddDbContextCheck<PortalDbContext>("database")
+            .AddCheck<KeyRingHealthCheck>("key-ring");
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
@@ -73,9 +77,15 @@ public static class PortalHosting
             options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionPragmas());
             configureDatabase?.Invoke(options);
         });
-        services.AddDataProtection()
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("CredentialPortal")
             .PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        if (configuration["DataProtection:CertificatePath"] is { Length: > 0 } certificatePath)
+        {
+            // Keys written from now on are encrypted with the certificate; the same certificate decrypts them.
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(certificatePath, configuration["DataProtection:CertificatePassword"]);
+            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CredentialService>();
@@ -125,15 +135,22 @@ public static class PortalHosting
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts(); // only ever sent on HTTPS requests
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Explicit, so that they run after the middleware above: left implicit, WebApplication puts routing and
+        // authentication first, and a challenge's redirect would leave without the security headers.
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = KeyRingHealthCheck.WriteResponse });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -19,6 +19,71 @@ public sealed record PortalStorage(string ConnectionString, string DatabasePath,
             : Path.GetFullPath(keys, contentRoot);
         return new PortalStorage(connection.ToString(), databasePath, keysPath);
     }
+
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Creates the database folder, the database file and the key ring folder readable by the service user only, and
+    /// tightens them where an older start left them open. SQLite gives its -wal and -shm files the database file's
+    /// mode, and every key file lives inside the owner-only key folder.
+    /// </summary>
+    public void CreateOwnerOnly()
+    {
+        var databaseFolder = Path.GetDirectoryName(DatabasePath)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(databaseFolder);
+            Directory.CreateDirectory(KeysPath);
+            return;
+        }
+
+        if (!Directory.Exists(databaseFolder))
+        {
+            Directory.CreateDirectory(databaseFolder, OwnerOnlyFolder);
+        }
+        Directory.CreateDirectory(KeysPath, OwnerOnlyFolder);
+        File.SetUnixFileMode(KeysPath, OwnerOnlyFolder);
+        foreach (var key in Directory.EnumerateFiles(KeysPath))
+        {
+            File.SetUnixFileMode(key, OwnerOnlyFile);
+        }
+
+        if (!File.Exists(DatabasePath))
+        {
+            // An empty file is an empty SQLite database; creating it here fixes its mode before SQLite opens it.
+            using var _ = new FileStream(DatabasePath, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile,
+            });
+        }
+        foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            if (File.Exists(file))
+            {
+                File.SetUnixFileMode(file, OwnerOnlyFile);
+            }
+        }
+    }
+
+    /// <summary>Whether someone other than the service user can read the key ring folder or a key in it.</summary>
+    public bool KeysReadableByOthers()
+    {
+        if (OperatingSystem.IsWindows() || !Directory.Exists(KeysPath))
+        {
+            return false;
+        }
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        foreach (var path in Directory.EnumerateFiles(KeysPath).Prepend(KeysPath))
+        {
+            if ((File.GetUnixFileMode(path) & others) != 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }
 
 public sealed class SeedOptions
