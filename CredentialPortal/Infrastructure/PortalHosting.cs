@@ -42,6 +42,7 @@ public static class PortalHosting
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
+        services.ConfigureApplicationCookie(cookie => cookie.Events.OnValidatePrincipal = SessionValidation.ValidatePrincipalAsync);
         services.AddAuthorization();
         services.AddIdentityCore<ApplicationUser>(options =>
             {
@@ -57,6 +58,7 @@ public static class PortalHosting
             .AddDefaultTokenProviders();
         services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
         services.AddScoped<FirstAdministrator>();
+        services.Configure<OriginOptions>(builder.Configuration);
         return builder;
     }
 
@@ -130,6 +132,7 @@ public static class PortalHosting
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseBlazorHubOriginCheck();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
