@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,10 +23,15 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
     public const string AdminPassword = "Adm1n-Passw0rd!";
 
     private readonly bool seedAdministrator;
+    private readonly IReadOnlyDictionary<string, string>? settings;
+    private readonly Action<IServiceCollection>? configureServices;
 
-    private PortalApplication(bool seedAdministrator)
+    private PortalApplication(
+        bool seedAdministrator, IReadOnlyDictionary<string, string>? settings, Action<IServiceCollection>? configureServices)
     {
         this.seedAdministrator = seedAdministrator;
+        this.settings = settings;
+        this.configureServices = configureServices;
         DataFolder = Path.Combine(Path.GetTempPath(), "credentialportal-e2e", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataFolder);
     }
@@ -39,10 +45,17 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
     /// <summary>http://127.0.0.1:PORT/ — where the browser goes.</summary>
     public string BaseUrl { get; private set; } = "";
 
-    /// <summary>Starts a portal; with <paramref name="seedAdministrator"/> the Seed:* keys create <see cref="AdminEmail"/>.</summary>
-    public static PortalApplication Start(bool seedAdministrator = true)
+    /// <summary>
+    /// Starts a portal; with <paramref name="seedAdministrator"/> the Seed:* keys create <see cref="AdminEmail"/>.
+    /// <paramref name="settings"/> are further configuration keys (e.g. Login:ClientAttemptsPerMinute);
+    /// <paramref name="configureServices"/> may wrap a real service to observe it.
+    /// </summary>
+    public static PortalApplication Start(
+        bool seedAdministrator = true,
+        IReadOnlyDictionary<string, string>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
-        var app = new PortalApplication(seedAdministrator);
+        var app = new PortalApplication(seedAdministrator, settings, configureServices);
         try
         {
             app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -80,6 +93,14 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
         builder.UseSetting("DataProtection:KeysPath", KeysPath);
         builder.UseSetting("Seed:AdminEmail", seedAdministrator ? AdminEmail : "");
         builder.UseSetting("Seed:AdminPassword", seedAdministrator ? AdminPassword : "");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
+        }
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 

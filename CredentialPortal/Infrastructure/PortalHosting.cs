@@ -58,6 +58,9 @@ public static class PortalHosting
             .AddDefaultTokenProviders();
         services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
         services.AddScoped<FirstAdministrator>();
+        services.AddLoginRateLimiting(builder.Configuration);
+        services.AddSingleton<LoginAttempts>();
+        services.AddScoped<PasswordLogin>();
         services.Configure<OriginOptions>(builder.Configuration);
         return builder;
     }
@@ -133,6 +136,7 @@ public static class PortalHosting
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseBlazorHubOriginCheck();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
