@@ -83,6 +83,9 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
     /// <summary>The app's own domain service, for arranging data and checking what was really stored.</summary>
     public CredentialService Credentials => Services.GetRequiredService<CredentialService>();
 
+    /// <summary>The one-time setup code the portal printed at start-up (null once an administrator exists).</summary>
+    public string? SetupCode => Services.GetRequiredService<CredentialPortal.Components.Account.SetupCode>().Value;
+
     /// <summary>The app's alert service, for arranging alerts and checking what was really stored.</summary>
     public AlertService Alerts => Services.GetRequiredService<AlertService>();
 

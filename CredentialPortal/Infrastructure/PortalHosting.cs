@@ -58,6 +58,7 @@ public static class PortalHosting
             .AddDefaultTokenProviders();
         services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
         services.AddScoped<FirstAdministrator>();
+        services.AddSingleton<SetupCode>();
         services.AddLoginRateLimiting(builder.Configuration);
         services.AddSingleton<LoginAttempts>();
         services.AddScoped<PasswordLogin>();
