@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,11 +23,16 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
     public const string AdminPassword = "Adm1n-Passw0rd!";
 
     private readonly bool seedAdministrator;
+    private readonly IReadOnlyDictionary<string, string>? settings;
+    private readonly Action<IServiceCollection>? configureServices;
     private readonly Action<IWebHostBuilder>? configure;
 
-    private PortalApplication(bool seedAdministrator, Action<IWebHostBuilder>? configure)
+    private PortalApplication(bool seedAdministrator, IReadOnlyDictionary<string, string>? settings,
+        Action<IServiceCollection>? configureServices, Action<IWebHostBuilder>? configure)
     {
         this.seedAdministrator = seedAdministrator;
+        this.settings = settings;
+        this.configureServices = configureServices;
         this.configure = configure;
         DataFolder = Path.Combine(Path.GetTempPath(), "credentialportal-e2e", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataFolder);
@@ -42,12 +48,18 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
     public string BaseUrl { get; private set; } = "";
 
     /// <summary>
-    /// Starts a portal; with <paramref name="seedAdministrator"/> the Seed:* keys create <see cref="AdminEmail"/>;
-    /// <paramref name="configure"/> runs after the test defaults (settings, logging).
+    /// Starts a portal; with <paramref name="seedAdministrator"/> the Seed:* keys create <see cref="AdminEmail"/>.
+    /// <paramref name="settings"/> are further configuration keys (e.g. Login:ClientAttemptsPerMinute);
+    /// <paramref name="configureServices"/> may wrap a real service to observe it; <paramref name="configure"/> runs
+    /// after the test defaults (settings, logging).
     /// </summary>
-    public static PortalApplication Start(bool seedAdministrator = true, Action<IWebHostBuilder>? configure = null)
+    public static PortalApplication Start(
+        bool seedAdministrator = true,
+        IReadOnlyDictionary<string, string>? settings = null,
+        Action<IServiceCollection>? configureServices = null,
+        Action<IWebHostBuilder>? configure = null)
     {
-        var app = new PortalApplication(seedAdministrator, configure);
+        var app = new PortalApplication(seedAdministrator, settings, configureServices, configure);
         try
         {
             app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -75,6 +87,9 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
     /// <summary>The app's own domain service, for arranging data and checking what was really stored.</summary>
     public CredentialService Credentials => Services.GetRequiredService<CredentialService>();
 
+    /// <summary>The one-time setup code the portal printed at start-up (null once an administrator exists).</summary>
+    public string? SetupCode => Services.GetRequiredService<CredentialPortal.Components.Account.SetupCode>().Value;
+
     /// <summary>The app's alert service, for arranging alerts and checking what was really stored.</summary>
     public AlertService Alerts => Services.GetRequiredService<AlertService>();
 
@@ -85,6 +100,14 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
         builder.UseSetting("DataProtection:KeysPath", KeysPath);
         builder.UseSetting("Seed:AdminEmail", seedAdministrator ? AdminEmail : "");
         builder.UseSetting("Seed:AdminPassword", seedAdministrator ? AdminPassword : "");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
+        }
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         configure?.Invoke(builder);
     }

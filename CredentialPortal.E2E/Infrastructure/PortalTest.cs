@@ -34,7 +34,7 @@ public abstract class PortalTest(BrowserFixture browser) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = PortalApplication.Start(SeedAdministrator, ConfigurePortal);
+        App = PortalApplication.Start(SeedAdministrator, configure: ConfigurePortal);
         Page = await NewPageAsync();
     }
 

@@ -1,9 +1,14 @@
 namespace CredentialPortal.E2E.Pages;
 
-/// <summary>/Account/Setup: offered while the portal has no user, to create the first administrator.</summary>
+/// <summary>/Account/Setup: offered while the portal has no user, to create the first administrator with the setup code.</summary>
 public sealed class SetupPage(IPage page) : PortalPage(page)
 {
     public override string Path => "Account/Setup";
+
+    public ILocator SetupCode => Page.GetByLabel("Setup code", new() { Exact = true });
+
+    /// <summary>The message shown beside the Setup code field.</summary>
+    public ILocator SetupCodeMessage => Page.Locator(".account-field", new() { Has = SetupCode }).Locator(".validation-message");
 
     public ILocator Email => Page.GetByLabel("Email", new() { Exact = true });
 
@@ -15,8 +20,9 @@ public sealed class SetupPage(IPage page) : PortalPage(page)
 
     public override Task ExpectOpenAsync() => Expect(Heading("Create the first administrator")).ToBeVisibleAsync();
 
-    public async Task CreateAdministratorAsync(string email, string password)
+    public async Task CreateAdministratorAsync(string? setupCode, string email, string password)
     {
+        await SetupCode.FillAsync(setupCode ?? "");
         await Email.FillAsync(email);
         await Password.FillAsync(password);
         await ConfirmPassword.FillAsync(password);

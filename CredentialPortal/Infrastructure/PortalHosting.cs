@@ -46,6 +46,7 @@ public static class PortalHosting
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
+        services.ConfigureApplicationCookie(cookie => cookie.Events.OnValidatePrincipal = SessionValidation.ValidatePrincipalAsync);
         services.AddAuthorization();
         services.AddIdentityCore<ApplicationUser>(options =>
             {
@@ -61,6 +62,11 @@ public static class PortalHosting
             .AddDefaultTokenProviders();
         services.Configure<SeedOptions>(builder.Configuration.GetSection("Seed"));
         services.AddScoped<FirstAdministrator>();
+        services.AddSingleton<SetupCode>();
+        services.AddLoginRateLimiting(builder.Configuration);
+        services.AddSingleton<LoginAttempts>();
+        services.AddScoped<PasswordLogin>();
+        services.Configure<OriginOptions>(builder.Configuration);
         return builder;
     }
 
@@ -142,11 +148,13 @@ public static class PortalHosting
             app.UseHsts(); // only ever sent on HTTPS requests
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseBlazorHubOriginCheck();
         // Explicit, so that they run after the middleware above: left implicit, WebApplication puts routing and
         // authentication first, and a challenge's redirect would leave without the security headers.
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after routing: the log-in pages' policy is endpoint metadata
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -6,14 +6,36 @@ using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Components.Account;
 
-/// <summary>Creates the first administrator: from Seed:* at start-up, or once in the browser while no user exists.</summary>
-public sealed class FirstAdministrator(UserManager<ApplicationUser> users, IOptions<SeedOptions> seed, ILogger<FirstAdministrator> logger)
+/// <summary>
+/// Creates the first administrator: from Seed:* at start-up, or once in the browser while no user exists, with the
+/// one-time setup code printed at start-up.
+/// </summary>
+public sealed class FirstAdministrator(
+    UserManager<ApplicationUser> users,
+    IOptions<SeedOptions> seed,
+    SetupCode setupCode,
+    ILogger<FirstAdministrator> logger)
 {
+    public const string InvalidSetupCode = nameof(InvalidSetupCode);
+
     private static readonly SemaphoreSlim CreationLock = new(1, 1);
 
     public async Task<bool> IsNeededAsync() => !await users.Users.AnyAsync();
 
+    /// <summary>At start-up: the administrator from Seed:*, else, while there is no user, a new setup code on the console.</summary>
     public async Task SeedFromConfigurationAsync()
+    {
+        await SeedAsync();
+        if (await IsNeededAsync())
+        {
+            // Warning, so that it shows at the default log levels; it is worthless once the first administrator exists.
+            logger.LogWarning(
+                "No administrator exists yet. Open /Account/Setup and enter this one-time setup code: {SetupCode}",
+                setupCode.Generate());
+        }
+    }
+
+    private async Task SeedAsync()
     {
         var (email, password) = (seed.Value.AdminEmail, seed.Value.AdminPassword);
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || await users.FindByEmailAsync(email) is not null)
@@ -34,8 +56,11 @@ public sealed class FirstAdministrator(UserManager<ApplicationUser> users, IOpti
         }
     }
 
-    /// <summary>Creates the first administrator in the browser; refused once any user exists.</summary>
-    public async Task<IdentityResult?> CreateFirstAsync(string email, string password)
+    /// <summary>
+    /// Creates the first administrator in the browser: null once any user exists; an error with the code
+    /// <see cref="InvalidSetupCode"/> when the setup code is wrong.
+    /// </summary>
+    public async Task<IdentityResult?> CreateFirstAsync(string email, string password, string? code)
     {
         await CreationLock.WaitAsync();
         try
@@ -44,7 +69,20 @@ public sealed class FirstAdministrator(UserManager<ApplicationUser> users, IOpti
             {
                 return null;
             }
-            return await CreateAsync(email, password);
+            if (!setupCode.Matches(code))
+            {
+                return IdentityResult.Failed(new IdentityError
+                {
+                    Code = InvalidSetupCode,
+                    Description = "The setup code is not correct. It is printed in the portal's console output at start-up.",
+                });
+            }
+            var result = await CreateAsync(email, password);
+            if (result.Succeeded)
+            {
+                setupCode.Spend();
+            }
+            return result;
         }
         finally
         {

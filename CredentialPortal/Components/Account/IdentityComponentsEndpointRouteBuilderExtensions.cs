@@ -1,6 +1,8 @@
 using CredentialPortal.Data;
+using CredentialPortal.Infrastructure;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Routing;
 
@@ -13,10 +15,34 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
 
         var accountGroup = endpoints.MapGroup("/Account");
         accountGroup.MapPost("/Logout", async (
-            [FromServices] SignInManager<ApplicationUser> signInManager) =>
+            HttpContext context,
+            IAntiforgery antiforgery,
+            IOptions<OriginOptions> origins,
+            SignInManager<ApplicationUser> signInManager) =>
         {
+            if (context.User.Identity?.IsAuthenticated != true)
+            {
+                return Results.LocalRedirect("~/Account/Login");
+            }
+            // Only the portal's own log-out form: same origin, with its antiforgery token. The endpoint binds no form
+            // field, so nothing validates the token unless it is checked here.
+            if (!SameOriginRequests.IsSameOrigin(context.Request, origins.Value.Origins))
+            {
+                return Results.Text("Cross-origin log-out refused.", statusCode: StatusCodes.Status403Forbidden);
+            }
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.Text("The log-out form is missing or has a stale antiforgery token.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            // A new security stamp ends this session everywhere: a copy of the cookie no longer authenticates.
+            var user = await signInManager.UserManager.GetUserAsync(context.User);
+            if (user is not null)
+            {
+                await signInManager.UserManager.UpdateSecurityStampAsync(user);
+            }
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect("~/Account/Login");
+            return Results.LocalRedirect("~/Account/Login");
         });
         return accountGroup;
     }

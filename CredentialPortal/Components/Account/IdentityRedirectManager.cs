@@ -16,18 +16,24 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
-    public void RedirectTo(string? uri)
+    public void RedirectTo(string? uri) => navigationManager.NavigateTo(LocalOrHome(uri));
+
+    /// <summary>
+    /// Prevents open redirects: a target that does not resolve under the app's own base address (another host,
+    /// "//host", "https://host", "javascript:...") becomes the home page, and so does anything with a backslash or a
+    /// control character, which browsers read leniently (to them "/\\host" and "/\t/host" mean "//host").
+    /// </summary>
+    private string LocalOrHome(string? uri)
     {
-        uri ??= "";
-
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
+        var baseUri = navigationManager.BaseUri;
+        if (string.IsNullOrEmpty(uri)
+            || uri.Any(c => c == '\\' || char.IsControl(c))
+            || !Uri.TryCreate(new Uri(baseUri), uri, out var target)
+            || !target.AbsoluteUri.StartsWith(baseUri, StringComparison.OrdinalIgnoreCase))
         {
-            uri = navigationManager.ToBaseRelativePath(uri);
+            return "";
         }
-
-        navigationManager.NavigateTo(uri);
+        return target.AbsoluteUri[baseUri.Length..];
     }
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
