@@ -103,7 +103,7 @@ public sealed partial class LoginAnswerTests
 
     private sealed record Answer(HttpStatusCode Status, Uri? Location, string Body);
 
-    [GeneratedRegex("""(?<=name="__RequestVerificationToken" value=")[^"]*|(?<=<!--Blazor-Server-Component-State:)[^-]*|(?<=opaque-redirect\?url=)[^<"]*""")]
+    [GeneratedRegex("""(?<=name="__RequestVerificationToken" value=")[^"]*|(?<=<!--Blazor-Server-Component-State:)[^-]*|(?<=opaque-redirect\?url=)[^<"]*|(?<=nonce=")[^"]*""")]
     private static partial Regex AntiforgeryValue();
 
     /// <summary>The real hasher, counting how often a password is checked against a hash.</summary>

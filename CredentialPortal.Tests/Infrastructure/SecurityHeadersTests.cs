@@ -25,7 +25,7 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
         Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
-        Assert.Equal("no-referrer", Header(response, "Referrer-Policy"));
+        Assert.Equal("same-origin", Header(response, "Referrer-Policy"));
         var policy = Header(response, "Content-Security-Policy");
         Assert.Contains("frame-ancestors 'self'", policy);
         Assert.Contains("object-src 'none'", policy);

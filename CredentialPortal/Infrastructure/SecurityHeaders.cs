@@ -22,7 +22,9 @@ public static class SecurityHeaders
             {
                 var headers = context.Response.Headers;
                 headers.XContentTypeOptions = "nosniff";
-                headers["Referrer-Policy"] = "no-referrer";
+                // same-origin rather than no-referrer: the browser then still sends a real Origin on the portal's own form
+                // posts (log-out checks it), and no referrer leaves the portal.
+                headers["Referrer-Policy"] = "same-origin";
                 headers.XFrameOptions = "SAMEORIGIN"; // for browsers that predate frame-ancestors
                 headers.ContentSecurityPolicy = Policy(nonce);
                 return Task.CompletedTask;
