@@ -74,19 +74,7 @@ public sealed class StorageProtectionTests
     public async Task With_a_certificate_the_keys_are_encrypted_at_rest_and_a_restart_still_reads_the_secrets()
     {
         var folder = Path.Combine(Path.GetTempPath(), "credportal-host", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var certificatePath = Path.Combine(folder, "keyring.pfx");
-        using (var rsa = RSA.Create(2048))
-        {
-            var request = new CertificateRequest("CN=CredentialPortal key ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-            File.WriteAllBytes(certificatePath, certificate.Export(X509ContentType.Pfx, "pfx-pass"));
-        }
-        var settings = new Dictionary<string, string?>
-        {
-            ["DataProtection:CertificatePath"] = certificatePath,
-            ["DataProtection:CertificatePassword"] = "pfx-pass",
-        };
+        var settings = CertificateSettings(folder);
 
         var first = new PortalHost(settings: settings, folder: folder);
         var id = await SaveCredentialAsync(first, "s3cret-at-rest-3");
@@ -95,6 +83,7 @@ public sealed class StorageProtectionTests
         await first.StopAsync(); // keeps the folder for the restart
 
         var key = File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(folder, "data", "keys"))));
+        Assert.Contains("<encryptedSecret", key);
         Assert.Contains("EncryptedData", key);
         Assert.DoesNotContain("<value>", key); // the unencrypted form's master key element
 
@@ -102,6 +91,38 @@ public sealed class StorageProtectionTests
         using var client = second.CreateClient(); // starts the app
         var stored = await second.Services.GetRequiredService<CredentialService>().ResolveAsync(id);
         Assert.Equal("s3cret-at-rest-3", stored?.Secret);
+    }
+
+    [Fact]
+    public async Task Health_warns_while_keys_written_before_the_certificate_remain_unencrypted()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "credportal-host", Guid.NewGuid().ToString("N"));
+        var before = new PortalHost(folder: folder);
+        await SaveCredentialAsync(before, "s3cret-at-rest-4");
+        await before.StopAsync();
+
+        await using var after = new PortalHost(settings: CertificateSettings(folder), folder: folder);
+        var (_, health) = await HealthAsync(after);
+
+        var keyRing = health.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "key-ring");
+        Assert.Equal("Degraded", keyRing.GetProperty("status").GetString());
+        Assert.Contains("still unencrypted", keyRing.GetProperty("description").GetString());
+    }
+
+    /// <summary>A self-signed certificate in the folder, as DataProtection:CertificatePath/-Password settings.</summary>
+    private static Dictionary<string, string?> CertificateSettings(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var certificatePath = Path.Combine(folder, "keyring.pfx");
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=CredentialPortal key ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        File.WriteAllBytes(certificatePath, certificate.Export(X509ContentType.Pfx, "pfx-pass"));
+        return new Dictionary<string, string?>
+        {
+            ["DataProtection:CertificatePath"] = certificatePath,
+            ["DataProtection:CertificatePassword"] = "pfx-pass",
+        };
     }
 
     private static async Task<int> SaveCredentialAsync(PortalHost host, string secret)

@@ -20,10 +20,19 @@ public sealed class KeyRingHealthCheck(PortalStorage storage, IConfiguration con
         {
             warnings.Add("The key ring is not encrypted at rest: set DataProtection:CertificatePath, and back it up apart from the database.");
         }
+        else if (UnencryptedKeys() is > 0 and var count)
+        {
+            warnings.Add($"{count} key(s) written before DataProtection:CertificatePath was set are still unencrypted; they stop being used when they expire.");
+        }
         return Task.FromResult(warnings.Count == 0
             ? HealthCheckResult.Healthy("The key ring is encrypted at rest and readable by the service user only.")
             : HealthCheckResult.Degraded(string.Join(" ", warnings)));
     }
+
+    // An encrypted key keeps its secret in an <encryptedSecret> element (the certificate's XML encryption).
+    private int UnencryptedKeys() => !Directory.Exists(storage.KeysPath)
+        ? 0
+        : Directory.EnumerateFiles(storage.KeysPath, "*.xml").Count(key => !File.ReadAllText(key).Contains("<encryptedSecret", StringComparison.Ordinal));
 
     /// <summary>
     /// The /health body: the overall status, then each check with its description. Degraded still answers 200 (the app
