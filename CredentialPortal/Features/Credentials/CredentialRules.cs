@@ -91,7 +91,7 @@ public static class CredentialRules
     /// <summary>
     /// The message for a header name that cannot be sent, or null. The one rule for a credential's header name, an alert's
     /// extra headers and the sender's last check. Control characters (TAB, DEL, …) are refused anywhere in the name, even
-    /// at its ends where trimming would hide them; the rest is checked on the trimmed name.
+    /// at its ends where trimming would hide them; so is non-ASCII text. The rest is checked on the trimmed name.
     /// </summary>
     public static string? HeaderNameError(string name, string label)
     {
@@ -100,7 +100,7 @@ public static class CredentialRules
         {
             return $"{label} is not a valid header name (token): control characters such as TAB or DEL are not allowed.";
         }
-        if (trimmed.AsSpan().ContainsAnyInRange('\u0080', char.MaxValue))
+        if (name.AsSpan().ContainsAnyInRange('\u0080', char.MaxValue))
         {
             return $"{label} is not a valid header name (token): use ASCII characters only.";
         }
