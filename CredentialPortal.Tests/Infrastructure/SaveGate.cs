@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CredentialPortal.Tests.Infrastructure;
 
 /// <summary>
-/// Holds every save that adds a <typeparamref name="T"/> just before it reaches SQLite, until the test opens the gate: a
+/// Holds every save that adds or changes a <typeparamref name="T"/> just before it reaches SQLite, until the test opens the gate: a
 /// save "in flight" for as long as the test needs, with no timing involved. Everything else (the real service, the real
 /// database file) runs as it does in the app.
 /// </summary>
@@ -15,6 +15,9 @@ public sealed class SaveGate<T> : SaveChangesInterceptor where T : class
     private readonly TaskCompletionSource open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim arrivals = new(0);
     private int held;
+
+    /// <summary>Off: saves pass straight through (a test's own set-up before the part it holds).</summary>
+    public bool Armed { get; set; } = true;
 
     /// <summary>Saves held so far.</summary>
     public int Held => Volatile.Read(ref held);
@@ -41,11 +44,11 @@ public sealed class SaveGate<T> : SaveChangesInterceptor where T : class
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default)
     {
-        if (eventData.Context!.ChangeTracker.Entries<T>().Any(e => e.State == EntityState.Added))
+        if (Armed && eventData.Context!.ChangeTracker.Entries<T>().Any(e => e.State is EntityState.Added or EntityState.Modified))
         {
             Interlocked.Increment(ref held);
             arrivals.Release();
-            await open.Task.WaitAsync(cancellationToken);
+            await open.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken); // a test that forgot to open fails, not hangs
         }
         return result;
     }
