@@ -20,7 +20,7 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Database = await PortalTestDatabase.CreateAsync();
+        Database = await PortalTestDatabase.CreateAsync(ConfigureDatabase);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(options =>
         {
@@ -34,6 +34,11 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
         Popovers = Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();
         Snackbars = Render<MudSnackbarProvider>();
+    }
+
+    /// <summary>Adds to the app's services before the database is built (a test's interceptor, say).</summary>
+    protected virtual void ConfigureDatabase(IServiceCollection services)
+    {
     }
 
     async Task IAsyncLifetime.DisposeAsync()

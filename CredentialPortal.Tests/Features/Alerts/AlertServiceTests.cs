@@ -3,6 +3,7 @@ using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Tests.Features.Credentials;
 using CredentialPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Tests.Features.Alerts;
@@ -110,7 +111,7 @@ public class AlertServiceTests
 
         Assert.Equal(["Name is required."], errors["Name"]);
         Assert.Equal(["Threshold is required."], errors["Threshold"]);
-        Assert.Contains("Not a valid header name (token)", errors["Headers[0].Name"][0]);
+        Assert.Contains("not a valid header name (token)", errors["Headers[0].Name"][0]);
         Assert.Contains("line breaks", errors["Headers[1].Value"][0]);
         Assert.Contains("no longer exists", errors["CredentialId"][0]);
         Assert.Equal(0, (await database.Alerts.ListAsync(new AlertListQuery(AlertKind.RuntimeAlert))).TotalCount);
@@ -134,5 +135,143 @@ public class AlertServiceTests
         Assert.Equal("CPU usage (%) > 90 for 5 min", runtime.Items[1].Trigger);
         var row = Assert.Single(platform.Items);
         Assert.Equal(("Deployment failed", "No webhook"), (row.Trigger, row.WebhookAuth));
+    }
+
+    [Fact]
+    public async Task Two_creates_with_the_same_key_racing_each_other_make_one_alert_and_both_answer_its_id()
+    {
+        var gate = new SaveGate<Alert>();
+        await using var database = await PortalTestDatabase.CreateAsync(gate.Register);
+        var input = AlertInputs.RuntimeAlert("Double click", Hook);
+        input.IdempotencyKey = Guid.NewGuid();
+
+        var first = Task.Run(() => database.Alerts.CreateAsync(input));
+        var second = Task.Run(() => database.Alerts.CreateAsync(input));
+        await gate.WaitForHeldAsync(2);
+        gate.Open();
+        var results = await Task.WhenAll(first, second);
+
+        Assert.All(results, r => Assert.True(r.Succeeded));
+        Assert.Equal(results[0].Id, results[1].Id);
+        Assert.Equal(1, (await database.Alerts.ListAsync(new AlertListQuery(AlertKind.RuntimeAlert))).TotalCount);
+        Assert.Equal(results[0].Id, (await database.Alerts.CreateAsync(input)).Id);
+
+        var other = AlertInputs.RuntimeAlert("Double click", Hook);
+        other.IdempotencyKey = Guid.NewGuid();
+        Assert.NotEqual(results[0].Id, (await database.Alerts.CreateAsync(other)).Id);
+    }
+
+    [Theory]
+    [InlineData("\u200B\u200C")]
+    [InlineData("\u202E")]
+    [InlineData(" \uFEFF ")]
+    public async Task An_alert_name_of_only_invisible_characters_is_refused(string name)
+    {
+        await using var database = await PortalTestDatabase.CreateAsync();
+
+        var result = await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(name, Hook));
+
+        Assert.Equal(["Name is required."], result.Errors!["Name"]);
+        Assert.Equal(0, (await database.Alerts.ListAsync(new AlertListQuery(AlertKind.RuntimeAlert))).TotalCount);
+    }
+
+    [Fact]
+    public async Task An_alert_name_with_a_text_direction_override_is_refused()
+    {
+        await using var database = await PortalTestDatabase.CreateAsync();
+
+        var result = await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert("CPU \u202Ehgih", Hook));
+
+        Assert.Contains("text-direction controls", Assert.Single(result.Errors!["Name"]));
+    }
+
+    [Fact]
+    public async Task Extra_headers_follow_the_credentials_header_rule_for_names_and_refuse_controls_and_non_ascii_in_values()
+    {
+        await using var database = await PortalTestDatabase.CreateAsync();
+        var input = AlertInputs.RuntimeAlert("Headers", Hook, headers:
+        [
+            ("Upgrade", "h2c"), ("Proxy-Authorization", "Basic eA=="), ("Content-Type", "text/plain"), ("X-Tab\t", "x"),
+            ("X-Ok-1", "a\tb"), ("X-Ok-2", "d\u007Fe"), ("X-Ok-3", "café"), ("X-Fine", "visible ascii only"),
+        ]);
+
+        var errors = (await database.Alerts.CreateAsync(input)).Errors!;
+
+        Assert.Contains("Upgrade cannot be used", errors["Headers[0].Name"][0]);
+        Assert.Contains("Proxy-Authorization cannot be used", errors["Headers[1].Name"][0]);
+        Assert.Contains("portal sets Content-Type", errors["Headers[2].Name"][0]);
+        Assert.Contains("control characters", errors["Headers[3].Name"][0]);
+        foreach (var i in new[] { 4, 5, 6 })
+        {
+            Assert.Contains("visible ASCII characters and spaces only", errors[$"Headers[{i}].Value"][0]);
+        }
+        Assert.False(errors.ContainsKey("Headers[7].Name") || errors.ContainsKey("Headers[7].Value"));
+    }
+
+    [Fact]
+    public async Task A_secret_header_is_write_only_empty_keeps_it_typed_replaces_it_and_the_overview_never_carries_it()
+    {
+        await using var database = await PortalTestDatabase.CreateAsync();
+        var input = AlertInputs.RuntimeAlert("Secret header", Hook, headers: [("X-Team", "ops"), ("X-Api-Key", "k3y-first")]);
+        input.Headers[1].Secret = true;
+        var id = (await database.Alerts.CreateAsync(input)).Id;
+
+        var (edit, _) = (await database.Alerts.GetForEditAsync(id))!.Value;
+        Assert.Equal(("X-Team", "ops", false), (edit.Headers[0].Name, edit.Headers[0].Value, edit.Headers[0].Secret));
+        Assert.Equal(("X-Api-Key", "", true, "X-Api-Key"), (edit.Headers[1].Name, edit.Headers[1].Value, edit.Headers[1].Secret, edit.Headers[1].KeptFrom));
+        var overview = (await database.Alerts.GetOverviewAsync(id))!.Alert;
+        Assert.Equal("", overview.WebhookHeaders.Single(h => h.Secret).Value);
+
+        // Empty keeps the saved value, also under a new name.
+        edit.Headers[1].Name = "X-Api-Token";
+        Assert.True((await database.Alerts.UpdateAsync(id, edit)).Succeeded);
+        Assert.Equal(("X-Api-Token", "k3y-first"), await SentSecretAsync(database, id));
+
+        // Typed replaces it.
+        (edit, _) = (await database.Alerts.GetForEditAsync(id))!.Value;
+        edit.Headers[1].Value = "k3y-second";
+        Assert.True((await database.Alerts.UpdateAsync(id, edit)).Succeeded);
+        Assert.Equal(("X-Api-Token", "k3y-second"), await SentSecretAsync(database, id));
+    }
+
+    private static async Task<(string Name, string Value)> SentSecretAsync(PortalTestDatabase database, int alertId)
+    {
+        var target = (await database.Services.GetRequiredService<CredentialPortal.Features.Delivery.DeliveryTargets>().GetAsync(alertId))!;
+        var header = target.Alert.WebhookHeaders.Single(h => h.Secret);
+        return (header.Name, header.Value);
+    }
+
+    [Fact]
+    public async Task A_new_secret_header_needs_a_value_and_a_kept_one_cannot_be_pointed_at_a_header_that_is_not_secret()
+    {
+        await using var database = await PortalTestDatabase.CreateAsync();
+        var input = AlertInputs.RuntimeAlert("Secret header", Hook, headers: [("X-Api-Key", "")]);
+        input.Headers[0].Secret = true;
+        Assert.Equal(["A secret header needs a value."], (await database.Alerts.CreateAsync(input)).Errors!["Headers[0].Value"]);
+
+        input = AlertInputs.RuntimeAlert("Plain header", Hook, headers: [("X-Team", "ops")]);
+        var id = (await database.Alerts.CreateAsync(input)).Id;
+        var (edit, _) = (await database.Alerts.GetForEditAsync(id))!.Value;
+        edit.Headers[0] = new HeaderInput { Name = "X-Team", Secret = true, KeptFrom = "X-Team" };
+
+        // Only a saved secret's value can be kept: a plain one is not turned secret behind the form's back.
+        Assert.Equal(["A secret header needs a value."], (await database.Alerts.UpdateAsync(id, edit)).Errors!["Headers[0].Value"]);
+    }
+
+    [Fact]
+    public async Task An_alert_saved_before_secret_headers_existed_reads_its_headers_as_plain()
+    {
+        await using var database = await PortalTestDatabase.CreateAsync();
+        var id = (await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert("Old", Hook, headers: [("X-Team", "ops")]))).Id;
+        await using (var db = await database.CreateDbContextAsync())
+        {
+            // The JSON as the previous version wrote it: no "Secret" member.
+            var json = """[{"Name":"X-Team","Value":"ops"}]""";
+            await db.Database.ExecuteSqlAsync($"UPDATE Alerts SET WebhookHeaders = {json} WHERE Id = {id}");
+        }
+
+        var (edit, _) = (await database.Alerts.GetForEditAsync(id))!.Value;
+
+        Assert.Equal(("X-Team", "ops", false), (edit.Headers[0].Name, edit.Headers[0].Value, edit.Headers[0].Secret));
     }
 }

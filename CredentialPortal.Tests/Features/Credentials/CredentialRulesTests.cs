@@ -107,4 +107,114 @@ public class CredentialRulesTests
         input.Secret = null;
         Assert.Empty(Validate(input));
     }
+
+    [Theory]
+    [InlineData("\u200B")]
+    [InlineData("\u200C\u200D")]
+    [InlineData("\u2060\uFEFF\u180E")]
+    [InlineData(" \u200B\t")]
+    [InlineData("\u200E\u200F\u061C")]
+    [InlineData("\u202A\u202B\u202C\u202D\u202E")]
+    [InlineData("\u2066\u2067\u2068\u2069")]
+    public void A_name_that_is_empty_once_invisible_characters_are_removed_is_required(string name)
+    {
+        Assert.Equal(["Name is required."], Validate(CredentialInputs.ClientId(name: name))["Name"]);
+    }
+
+    [Theory]
+    [InlineData("invoice\u202Egpj.exe")]
+    [InlineData("\u2067Partner API")]
+    [InlineData("Partner\u200FAPI")]
+    [InlineData("Partner\u061C API")]
+    public void A_name_with_a_text_direction_control_is_refused(string name)
+    {
+        var message = Assert.Single(Validate(CredentialInputs.ClientId(name: name))["Name"]);
+        Assert.Contains("text-direction controls", message);
+    }
+
+    [Fact]
+    public void A_name_may_carry_a_zero_width_joiner_inside_visible_text()
+    {
+        // Emoji sequences and some scripts need it; only a name of nothing else is empty.
+        Assert.Empty(Validate(CredentialInputs.ClientId(name: "Ops \U0001F469\u200D\U0001F4BB team")));
+    }
+
+    [Theory]
+    [InlineData("Host")]
+    [InlineData("content-length")]
+    [InlineData("Content-Type")]
+    [InlineData("Transfer-Encoding")]
+    [InlineData("Connection")]
+    [InlineData("Upgrade")]
+    [InlineData("TE")]
+    [InlineData("Trailer")]
+    [InlineData("Keep-Alive")]
+    [InlineData("Proxy-Authorization")]
+    [InlineData("proxy-connection")]
+    public void A_header_name_http_or_the_portal_owns_is_refused_for_every_header_type(string name)
+    {
+        foreach (var input in new[]
+                 {
+                     CredentialInputs.ClientId(fieldName: name),
+                     new CredentialInput { Name = "Bearer", Type = CredentialType.BearerToken, FieldName = name, Secret = "t" },
+                     new CredentialInput { Name = "Hmac", Type = CredentialType.HmacSignature, FieldName = name, ClientId = "k", Secret = "s",
+                         Format = HmacFormat.TimestampSignatureKey },
+                 })
+        {
+            var message = Assert.Single(Validate(input)["FieldName"]);
+            Assert.Contains($"{name} cannot be used", message);
+            Assert.Contains("belong to HTTP itself", message);
+        }
+    }
+
+    [Fact]
+    public void A_reserved_name_is_fine_as_a_query_parameter()
+    {
+        Assert.Empty(Validate(CredentialInputs.ClientId(fieldName: "host", location: CredentialLocation.QueryParam)));
+    }
+
+    [Theory]
+    [InlineData("X-Key\t", "control characters")]
+    [InlineData("\tX-Key", "control characters")]
+    [InlineData("X\tKey", "control characters")]
+    [InlineData("X-Key\u007F", "control characters")]
+    [InlineData("X-K\u0001ey", "control characters")]
+    [InlineData("X-Kéy", "ASCII characters only")]
+    [InlineData("X-Key\u00A0", "ASCII characters only")]
+    public void A_header_name_with_a_control_or_non_ascii_character_is_refused_beside_the_field(string name, string rule)
+    {
+        foreach (var input in new[]
+                 {
+                     CredentialInputs.ClientId(fieldName: name),
+                     new CredentialInput { Name = "Bearer", Type = CredentialType.BearerToken, FieldName = name, Secret = "t" },
+                 })
+        {
+            var message = Assert.Single(Validate(input)["FieldName"]);
+            Assert.Contains("not a valid header name (token)", message);
+            Assert.Contains(rule, message);
+        }
+    }
+
+    [Theory]
+    [InlineData("plain value")]
+    [InlineData("Bearer abc.def-ghi_jkl~=+/")]
+    [InlineData("")]
+    public void A_header_value_of_visible_ascii_and_spaces_is_fine(string value)
+    {
+        Assert.Null(CredentialRules.HeaderValueError(value, "Header value"));
+    }
+
+    [Theory]
+    [InlineData("a\rb")]
+    [InlineData("a\nb")]
+    [InlineData("a\0b")]
+    [InlineData("a\tb")]
+    [InlineData("a\u007Fb")]
+    [InlineData("a\u0085b")]
+    [InlineData("caf\u00E9")]
+    [InlineData("\u202Eevil")]
+    public void A_header_value_with_a_control_or_non_ascii_character_is_refused(string value)
+    {
+        Assert.Contains("visible ASCII characters and spaces only", CredentialRules.HeaderValueError(value, "Header value"));
+    }
 }

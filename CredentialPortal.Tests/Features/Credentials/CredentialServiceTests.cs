@@ -370,4 +370,71 @@ public sealed class CredentialServiceTests : IAsyncLifetime
         Assert.Equal(("clientid", " id ", " s "), (stored!.FieldName, stored.ClientId, stored.Secret));
         Assert.Equal("padded", (await Service.GetForEditAsync(id))!.Name);
     }
+
+    [Fact]
+    public async Task Two_creates_with_the_same_key_racing_each_other_make_one_row_and_both_answer_its_id()
+    {
+        var gate = new SaveGate<Credential>();
+        await using var raced = await PortalTestDatabase.CreateAsync(gate.Register);
+        var input = CredentialInputs.ClientIdAndSecret("Double click");
+        input.IdempotencyKey = Guid.NewGuid();
+
+        // Both get past every check and are held just before their INSERT; then both go at once.
+        var first = Task.Run(() => raced.Credentials.CreateAsync(input));
+        var second = Task.Run(() => raced.Credentials.CreateAsync(input));
+        await gate.WaitForHeldAsync(2);
+        gate.Open();
+        var results = await Task.WhenAll(first, second);
+
+        Assert.All(results, r => Assert.Equal(SaveStatus.Saved, r.Status));
+        Assert.Equal(results[0].Id, results[1].Id);
+        await using var db = await raced.CreateDbContextAsync();
+        Assert.Equal(1, await db.Credentials.CountAsync());
+
+        // A repeat after the fact answers the same row without writing.
+        Assert.Equal(results[0].Id, (await raced.Credentials.CreateAsync(input)).Id);
+        Assert.Equal(2, gate.Held);
+    }
+
+    [Fact]
+    public async Task Creates_without_a_key_or_with_different_keys_each_make_a_row()
+    {
+        var a = CredentialInputs.ClientId("Twin");
+        var b = CredentialInputs.ClientId("Twin");
+        a.IdempotencyKey = Guid.NewGuid();
+        b.IdempotencyKey = Guid.NewGuid();
+
+        var ids = new[]
+        {
+            await CreateAsync(a), await CreateAsync(b),
+            await CreateAsync(CredentialInputs.ClientId("Twin")), await CreateAsync(CredentialInputs.ClientId("Twin")),
+        };
+
+        Assert.Equal(4, ids.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("\u200B\u200D\uFEFF")]
+    [InlineData(" \u2060 \u180E ")]
+    [InlineData("\u202E\u2066\u200F")]
+    public async Task A_name_of_only_invisible_characters_is_refused_and_nothing_is_saved(string name)
+    {
+        var result = await Service.CreateAsync(CredentialInputs.ClientId(name));
+
+        Assert.Equal(["Name is required."], result.Errors![nameof(CredentialInput.Name)]);
+        Assert.Equal(0, (await Service.ListAsync(new CredentialListQuery())).TotalCount);
+    }
+
+    [Fact]
+    public async Task A_header_name_http_owns_is_refused_on_edit_too()
+    {
+        var id = await CreateAsync(new CredentialInput { Name = "Bearer", Type = CredentialType.BearerToken, FieldName = "Authorization", Secret = "t0ken" });
+        var input = (await Service.GetForEditAsync(id))!.ToInput();
+        input.FieldName = "Proxy-Authorization";
+
+        var result = await Service.UpdateAsync(id, input);
+
+        Assert.Contains("Proxy-Authorization cannot be used", Assert.Single(result.Errors![nameof(CredentialInput.FieldName)]));
+        Assert.Equal("Authorization", (await Service.ResolveAsync(id))!.FieldName);
+    }
 }

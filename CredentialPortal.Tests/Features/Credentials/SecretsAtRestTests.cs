@@ -19,6 +19,7 @@ public class SecretsAtRestTests
         var secret = $"secret-{unique}";
         var value = $"value-{unique}";
 
+        var headerSecret = $"header-secret-{unique}";
         var withSecret = await database.Credentials.CreateAsync(CredentialInputs.ClientIdAndSecret(name, clientId, secret));
         await database.Credentials.CreateAsync(CredentialInputs.ClientId(name + "-2", value));
         var edit = (await database.Credentials.GetForEditAsync(withSecret.Id))!.ToInput();
@@ -26,12 +27,26 @@ public class SecretsAtRestTests
         await database.Credentials.UpdateAsync(withSecret.Id, edit);
         await database.Credentials.ResolveAsync(withSecret.Id);
 
+        // A secret extra header of an alert's webhook: saved, edited (kept), renamed, then replaced and loaded for sending.
+        var alertInput = Alerts.AlertInputs.RuntimeAlert($"alert-{unique}", new Uri("http://127.0.0.1:9/hook"), headers: [("X-Api-Key", headerSecret)]);
+        alertInput.Headers[0].Secret = true;
+        var alert = await database.Alerts.CreateAsync(alertInput);
+        var (alertEdit, _) = (await database.Alerts.GetForEditAsync(alert.Id))!.Value;
+        alertEdit.Headers[0].Name = "X-Api-Token";
+        Assert.True((await database.Alerts.UpdateAsync(alert.Id, alertEdit)).Succeeded);
+        (alertEdit, _) = (await database.Alerts.GetForEditAsync(alert.Id))!.Value;
+        alertEdit.Headers[0].Value = headerSecret + "-rotated";
+        Assert.True((await database.Alerts.UpdateAsync(alert.Id, alertEdit)).Succeeded);
+        var sent = await database.Services.GetRequiredService<CredentialPortal.Features.Delivery.DeliveryTargets>().GetAsync(alert.Id);
+        Assert.Equal(headerSecret + "-rotated", sent!.Alert.WebhookHeaders.Single().Value);
+        Assert.True(SqliteFileScan.IsStored(database, "X-Api-Token"), "the scan should find the header's name");
+
         // The scan can see plaintext: the name is stored as is.
         Assert.True(SqliteFileScan.IsStored(database, name), "the scan should find the credential's name");
         Assert.True(File.Exists(database.DatabasePath + "-wal"));
 
         var wire = new ResolvedCredential(CredentialType.ClientIdAndSecret, "clientid", CredentialLocation.Header, clientId, secret).WireValue;
-        foreach (var hidden in new[] { clientId, secret, secret + "-rotated", value, wire })
+        foreach (var hidden in new[] { clientId, secret, secret + "-rotated", value, wire, headerSecret, headerSecret + "-rotated" })
         {
             Assert.False(SqliteFileScan.IsStored(database, hidden), $"'{hidden}' is stored in plaintext");
             Assert.DoesNotContain(logs.Lines, line => line.Contains(hidden, StringComparison.Ordinal));

@@ -96,6 +96,9 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<int?>("CredentialId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("IdempotencyKey")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
@@ -146,6 +149,9 @@ namespace CredentialPortal.Data.Migrations
 
                     b.HasIndex("CredentialId");
 
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
                     b.HasIndex("Kind", "LastModifiedUtc", "Id");
 
                     b.HasIndex("Kind", "Name", "Id");
@@ -175,6 +181,9 @@ namespace CredentialPortal.Data.Migrations
 
                     b.Property<int?>("GrantType")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("IdempotencyKey")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("LastModifiedUtc")
                         .HasColumnType("TEXT");
@@ -227,6 +236,9 @@ namespace CredentialPortal.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
 
                     b.HasIndex("LastModifiedUtc", "Id")
                         .HasDatabaseName("IX_Credentials_LastModified");
@@ -434,6 +446,8 @@ namespace CredentialPortal.Data.Migrations
 
                             b1.Property<string>("Name")
                                 .IsRequired();
+
+                            b1.Property<bool>("Secret");
 
                             b1.Property<string>("Value")
                                 .IsRequired();

@@ -45,6 +45,9 @@ public class Alert
     public string? RemovedCredentialName { get; set; }
     public DateTime? RemovedCredentialAtUtc { get; set; }
 
+    /// <summary>The create form's key: a second create with the same key returns this alert instead of adding one.</summary>
+    public Guid? IdempotencyKey { get; set; }
+
     public DateTime CreatedUtc { get; set; }
     public DateTime LastModifiedUtc { get; set; }
     public int Version { get; set; }
@@ -53,5 +56,10 @@ public class Alert
 public class WebhookHeader
 {
     public required string Name { get; set; }
+
+    /// <summary>The value as sent; for a secret header, its Data Protection ciphertext (<see cref="WebhookHeaderSecrets"/>).</summary>
     public required string Value { get; set; }
+
+    /// <summary>A secret header is encrypted at rest, never shown again after saving and masked in the delivery log.</summary>
+    public bool Secret { get; set; }
 }

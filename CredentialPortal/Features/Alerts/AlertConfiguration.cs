@@ -21,5 +21,7 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         builder.HasIndex(a => a.CredentialId);
         builder.HasIndex(a => new { a.Kind, a.LastModifiedUtc, a.Id });
         builder.HasIndex(a => new { a.Kind, a.Name, a.Id });
+        // A repeated create (double click, Enter twice) carries the same key: the database keeps it to one row.
+        builder.HasIndex(a => a.IdempotencyKey).IsUnique();
     }
 }

@@ -18,12 +18,28 @@ public sealed class AlertInput
     public List<HeaderInput> Headers { get; set; } = [];
     public int? CredentialId { get; set; }
     public int Version { get; set; }
+
+    /// <summary>
+    /// Made when the create form opens: a save repeated with the same key (a double click, Enter twice) returns the alert
+    /// the first one created instead of adding another.
+    /// </summary>
+    public Guid? IdempotencyKey { get; set; }
 }
 
 public sealed class HeaderInput
 {
     public string Name { get; set; } = "";
+
+    /// <summary>For a saved secret header this starts empty (the value never comes back): empty keeps it, typed replaces it.</summary>
     public string Value { get; set; } = "";
+
+    public bool Secret { get; set; }
+
+    /// <summary>
+    /// The name of the saved secret header this row was loaded from, whose value an empty <see cref="Value"/> keeps (also
+    /// when the row is renamed). Null for a new row or a non-secret one.
+    /// </summary>
+    public string? KeptFrom { get; set; }
 }
 
 /// <summary>A credential as the webhook's Credential choice shows it: enough to tell same-named ones apart.</summary>

@@ -9,23 +9,16 @@ public static class AlertRules
     public const int NameMaxLength = 100;
     public const int UrlMaxLength = 2048;
     public const int MaxHeaders = 20;
+    public const int HeaderValueMaxLength = CredentialRules.ValueMaxLength;
 
     /// <summary>Field name → messages. Header fields are keyed "Headers[i].Name" / "Headers[i].Value".</summary>
     public static Dictionary<string, string[]> Validate(AlertInput input)
     {
         var errors = new ValidationErrors();
 
-        if (string.IsNullOrWhiteSpace(input.Name))
+        if (CredentialRules.NameError(input.Name, NameMaxLength) is { } nameError)
         {
-            errors.Add(nameof(input.Name), "Name is required.");
-        }
-        else if (input.Name.Trim().Length > NameMaxLength)
-        {
-            errors.Add(nameof(input.Name), $"Name must be at most {NameMaxLength} characters.");
-        }
-        else if (CredentialRules.HasForbiddenControlChars(input.Name))
-        {
-            errors.Add(nameof(input.Name), "Name must not contain line breaks (CR, LF) or NUL characters.");
+            errors.Add(nameof(input.Name), nameError);
         }
 
         if (input.Kind == AlertKind.PlatformEvent)
@@ -105,34 +98,32 @@ public static class AlertRules
         {
             var header = input.Headers[i];
             var nameField = $"Headers[{i}].Name";
-            var name = header.Name.Trim();
-            if (name.Length == 0)
+            var valueField = $"Headers[{i}].Value";
+            if (string.IsNullOrWhiteSpace(header.Name))
             {
                 add(nameField, "Header name is required.");
             }
-            else if (!CredentialRules.IsHttpToken(name))
+            else if (CredentialRules.HeaderNameError(header.Name, "Header name") is { } nameError)
             {
-                add(nameField, "Not a valid header name (token): use only letters, digits and ! # $ % & ' * + - . ^ _ ` | ~.");
+                add(nameField, nameError);
             }
-            else if (!seen.Add(name))
+            else if (!seen.Add(header.Name.Trim()))
             {
                 add(nameField, "This header is already listed.");
             }
-            else if (IsReserved(name))
+
+            if (header.Value.Length > HeaderValueMaxLength)
             {
-                add(nameField, $"{name} is set by the portal and cannot be added.");
+                add(valueField, $"Header value must be at most {HeaderValueMaxLength} characters.");
             }
-            if (CredentialRules.HasForbiddenControlChars(header.Value))
+            else if (CredentialRules.HeaderValueError(header.Value, "Header value") is { } valueError)
             {
-                add($"Headers[{i}].Value", "Header value must not contain line breaks (CR, LF) or NUL characters.");
+                add(valueField, valueError);
+            }
+            else if (header.Secret && header.Value.Length == 0 && header.KeptFrom is null)
+            {
+                add(valueField, "A secret header needs a value.");
             }
         }
     }
-
-    private static bool IsReserved(string name) =>
-        name.Equals("Host", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Connection", StringComparison.OrdinalIgnoreCase);
 }

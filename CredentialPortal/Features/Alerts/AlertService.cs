@@ -2,6 +2,7 @@ using CredentialPortal.Data;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Shared;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Features.Alerts;
@@ -12,9 +13,12 @@ public sealed class AlertService(
     CredentialService credentials,
     WebhookDestinationPolicy destinations,
     DeliveryTargets deliveryTargets,
-    TimeProvider time)
+    TimeProvider time,
+    IDataProtectionProvider dataProtection)
 {
     public const int CredentialChoiceLimit = 20;
+
+    private readonly IDataProtector headerProtector = WebhookHeaderSecrets.CreateProtector(dataProtection);
 
     public async Task<AlertPage> ListAsync(AlertListQuery query, CancellationToken cancellationToken = default)
     {
@@ -62,6 +66,10 @@ public sealed class AlertService(
             alert.RemovedCredentialName,
             alert.RemovedCredentialAtUtc);
         alert.Credential = null; // the overview carries what it shows, not the protected values
+        foreach (var header in alert.WebhookHeaders.Where(h => h.Secret))
+        {
+            header.Value = ""; // nor a secret header's ciphertext
+        }
         return new AlertOverview(alert, auth);
     }
 
@@ -85,7 +93,11 @@ public sealed class AlertService(
             WebhookEnabled = alert.WebhookEnabled,
             WebhookUrl = alert.WebhookUrl,
             WebhookMethod = alert.WebhookMethod,
-            Headers = alert.WebhookHeaders.Select(h => new HeaderInput { Name = h.Name, Value = h.Value }).ToList(),
+            // A secret header's value never goes back to the form: empty keeps it.
+            Headers = alert.WebhookHeaders.Select(h => h.Secret
+                    ? new HeaderInput { Name = h.Name, Secret = true, KeptFrom = h.Name }
+                    : new HeaderInput { Name = h.Name, Value = h.Value })
+                .ToList(),
             CredentialId = alert.CredentialId,
             Version = alert.Version,
         };
@@ -108,13 +120,37 @@ public sealed class AlertService(
             return SaveResult.Invalid(errors);
         }
 
+        if (input.IdempotencyKey is Guid key && await FindByIdempotencyKeyAsync(db, key, cancellationToken) is int created)
+        {
+            return new SaveResult(SaveStatus.Saved, created);
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
-        var alert = new Alert { Name = input.Name.Trim(), Kind = input.Kind, CreatedUtc = now, Version = 1 };
-        Apply(alert, input, now);
+        var alert = new Alert { Name = input.Name.Trim(), Kind = input.Kind, CreatedUtc = now, Version = 1, IdempotencyKey = input.IdempotencyKey };
+        if (StoreHeaders(input, []) is not { } headers)
+        {
+            return SaveResult.Invalid(KeptHeaderMissing(input, []));
+        }
+        Apply(alert, input, headers, now);
         db.Add(alert);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (input.IdempotencyKey is not null)
+        {
+            // A repeat of this create committed first: the unique key refused this insert, and the first row is the answer.
+            if (await FindByIdempotencyKeyAsync(db, input.IdempotencyKey.Value, CancellationToken.None) is int first)
+            {
+                return new SaveResult(SaveStatus.Saved, first);
+            }
+            throw;
+        }
         return new SaveResult(SaveStatus.Saved, alert.Id);
     }
+
+    private static async Task<int?> FindByIdempotencyKeyAsync(PortalDbContext db, Guid key, CancellationToken cancellationToken) =>
+        await db.Set<Alert>().AsNoTracking().Where(a => a.IdempotencyKey == key).Select(a => (int?)a.Id).FirstOrDefaultAsync(cancellationToken);
 
     public async Task<SaveResult> UpdateAsync(int id, AlertInput input, CancellationToken cancellationToken = default)
     {
@@ -141,7 +177,11 @@ public sealed class AlertService(
             alert.RemovedCredentialName = null;
             alert.RemovedCredentialAtUtc = null;
         }
-        Apply(alert, input, time.GetUtcNow().UtcDateTime);
+        if (StoreHeaders(input, alert.WebhookHeaders) is not { } headers)
+        {
+            return SaveResult.Invalid(KeptHeaderMissing(input, alert.WebhookHeaders));
+        }
+        Apply(alert, input, headers, time.GetUtcNow().UtcDateTime);
         alert.Version = input.Version + 1;
         try
         {
@@ -154,7 +194,49 @@ public sealed class AlertService(
         return new SaveResult(SaveStatus.Saved, id);
     }
 
-    private static void Apply(Alert alert, AlertInput input, DateTime now)
+    /// <summary>
+    /// The headers to store: secret values encrypted, a secret left empty keeps the saved value it was loaded from. Null when
+    /// such a saved value is gone.
+    /// </summary>
+    private List<WebhookHeader>? StoreHeaders(AlertInput input, IReadOnlyList<WebhookHeader> stored)
+    {
+        if (!input.WebhookEnabled)
+        {
+            return [];
+        }
+        var headers = new List<WebhookHeader>(input.Headers.Count);
+        foreach (var header in input.Headers)
+        {
+            var name = header.Name.Trim();
+            if (!header.Secret)
+            {
+                headers.Add(new WebhookHeader { Name = name, Value = header.Value });
+            }
+            else if (header.Value.Length > 0)
+            {
+                headers.Add(new WebhookHeader { Name = name, Value = headerProtector.Protect(header.Value), Secret = true });
+            }
+            else if (Kept(header, stored) is { } kept)
+            {
+                headers.Add(new WebhookHeader { Name = name, Value = kept.Value, Secret = true });
+            }
+            else
+            {
+                return null;
+            }
+        }
+        return headers;
+    }
+
+    private static WebhookHeader? Kept(HeaderInput header, IReadOnlyList<WebhookHeader> stored) =>
+        header.KeptFrom is null ? null : stored.FirstOrDefault(s => s.Secret && s.Name.Equals(header.KeptFrom, StringComparison.OrdinalIgnoreCase));
+
+    private static Dictionary<string, string[]> KeptHeaderMissing(AlertInput input, IReadOnlyList<WebhookHeader> stored) =>
+        input.Headers.Select((header, i) => (header, i))
+            .Where(h => h.header.Secret && h.header.Value.Length == 0 && Kept(h.header, stored) is null)
+            .ToDictionary(h => $"Headers[{h.i}].Value", _ => new[] { "A secret header needs a value." });
+
+    private static void Apply(Alert alert, AlertInput input, List<WebhookHeader> headers, DateTime now)
     {
         alert.Name = input.Name.Trim();
         var platform = input.Kind == AlertKind.PlatformEvent;
@@ -166,9 +248,7 @@ public sealed class AlertService(
         alert.WebhookEnabled = input.WebhookEnabled;
         alert.WebhookUrl = input.WebhookEnabled ? input.WebhookUrl?.Trim() : null;
         alert.WebhookMethod = input.WebhookEnabled ? input.WebhookMethod : "POST";
-        alert.WebhookHeaders = input.WebhookEnabled
-            ? input.Headers.Select(h => new WebhookHeader { Name = h.Name.Trim(), Value = h.Value }).ToList()
-            : [];
+        alert.WebhookHeaders = headers;
         alert.CredentialId = input.WebhookEnabled ? input.CredentialId : null;
         alert.LastModifiedUtc = now;
     }

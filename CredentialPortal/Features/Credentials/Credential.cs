@@ -60,6 +60,9 @@ public class Credential
 
     /// <summary>The RSA private key PEM that signs the JWT client assertion (Client Credentials with JWT).</summary>
     public string? ProtectedPrivateKey { get; set; }
+    /// <summary>The create form's key: a second create with the same key returns this credential instead of adding one.</summary>
+    public Guid? IdempotencyKey { get; set; }
+
     public DateTime CreatedUtc { get; set; }
     public DateTime LastModifiedUtc { get; set; }
 

@@ -21,5 +21,7 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<Credent
         builder.HasIndex(c => new { c.Name, c.Id }).HasDatabaseName("IX_Credentials_Name");
         // Type sorts break ties newest first, so the index runs that way too and serves both directions.
         builder.HasIndex(c => new { c.Type, c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_Type").IsDescending(false, true, true);
+        // A repeated create (double click, Enter twice) carries the same key: the database keeps it to one row.
+        builder.HasIndex(c => c.IdempotencyKey).IsUnique();
     }
 }

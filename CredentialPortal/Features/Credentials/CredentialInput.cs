@@ -59,6 +59,12 @@ public sealed class CredentialInput
 
     /// <summary>The version the editor loaded; a save against a newer one is refused.</summary>
     public int Version { get; set; }
+
+    /// <summary>
+    /// Made when the create form opens: a save repeated with the same key (a double click, Enter twice) returns the
+    /// credential the first one created instead of adding another.
+    /// </summary>
+    public Guid? IdempotencyKey { get; set; }
 }
 
 /// <summary>A stored credential as the edit form sees it: no secret, only whether one is set and a short hint.</summary>

@@ -23,18 +23,117 @@ public static class CredentialRules
 
     public static bool HasForbiddenControlChars(string? value) => value is not null && value.AsSpan().ContainsAny(ForbiddenControlChars);
 
+    // Characters that draw nothing: a name made only of them reads as empty.
+    private static readonly SearchValues<char> ZeroWidthChars = SearchValues.Create("\u200B\u200C\u200D\u2060\uFEFF\u180E");
+
+    // Bidirectional controls: they reorder what follows, so "abc\u202Egpj.exe" shows as "abcexe.jpg".
+    private static readonly SearchValues<char> BidiControlChars =
+        SearchValues.Create("\u200E\u200F\u061C\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
+
+    // Visible ASCII and the space: what a header value may carry (RFC 9110 field-vchar and SP, minus obs-text).
+    private static readonly SearchValues<char> HeaderValueChars = SearchValues.Create(
+        " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    /// <summary>
+    /// The message for a name (of a credential, an alert) that cannot be saved, or null. A name must show something: empty,
+    /// blank or made only of zero-width and bidirectional control characters counts as missing; bidirectional controls are
+    /// refused anywhere, since they make a name read as something else in every list that shows it.
+    /// </summary>
+    public static string? NameError(string? name, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(name) || IsBlankOnceInvisibleRemoved(name))
+        {
+            return "Name is required.";
+        }
+        if (name.Trim().Length > maxLength)
+        {
+            return $"Name must be at most {maxLength} characters.";
+        }
+        if (name.AsSpan().ContainsAny(BidiControlChars))
+        {
+            return "Name must not contain invisible text-direction controls (such as U+202E RIGHT-TO-LEFT OVERRIDE).";
+        }
+        if (HasForbiddenControlChars(name))
+        {
+            return "Name must not contain line breaks (CR, LF) or NUL characters.";
+        }
+        return null;
+    }
+
+    private static bool IsBlankOnceInvisibleRemoved(string name)
+    {
+        foreach (var c in name)
+        {
+            if (!char.IsWhiteSpace(c) && !ZeroWidthChars.Contains(c) && !BidiControlChars.Contains(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Header names HTTP itself owns (connection and framing), plus Content-Type, which the portal sets for the body it sends:
+    /// a credential or an extra header must not set or override them.
+    /// </summary>
+    public static bool IsReservedHeaderName(string name) =>
+        name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Host", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("TE", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Trailer", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The message for a header name that cannot be sent, or null. The one rule for a credential's header name, an alert's
+    /// extra headers and the sender's last check. Control characters (TAB, DEL, …) are refused anywhere in the name, even
+    /// at its ends where trimming would hide them; so is non-ASCII text. The rest is checked on the trimmed name.
+    /// </summary>
+    public static string? HeaderNameError(string name, string label)
+    {
+        var trimmed = name.Trim();
+        if (name.AsSpan().ContainsAnyInRange('\u0000', '\u001F') || name.Contains('\u007F'))
+        {
+            return $"{label} is not a valid header name (token): control characters such as TAB or DEL are not allowed.";
+        }
+        if (name.AsSpan().ContainsAnyInRange('\u0080', char.MaxValue))
+        {
+            return $"{label} is not a valid header name (token): use ASCII characters only.";
+        }
+        if (!IsHttpToken(trimmed))
+        {
+            return $"{label} is not a valid header name (token): use only letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ (no spaces).";
+        }
+        if (IsReservedHeaderName(trimmed))
+        {
+            return $"{trimmed} cannot be used: Host, Content-Length, Transfer-Encoding, Connection, Upgrade, TE, Trailer, Keep-Alive " +
+                   "and Proxy-* belong to HTTP itself, and the portal sets Content-Type for the body it sends.";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The message for a header value that cannot be sent, or null: visible ASCII and spaces only. Line breaks and NUL would
+    /// split or cut the request; TAB, DEL and other controls and non-ASCII text are refused too, since receivers and
+    /// proxies disagree on them (and .NET refuses non-ASCII header values on send).
+    /// </summary>
+    public static string? HeaderValueError(string? value, string label) =>
+        string.IsNullOrEmpty(value) || !value.AsSpan().ContainsAnyExcept(HeaderValueChars)
+            ? null
+            : $"{label} must use visible ASCII characters and spaces only: no line breaks, TAB, DEL or other control characters, no non-ASCII text.";
+
     /// <summary>Field name → messages; empty when the input is valid.</summary>
     public static Dictionary<string, string[]> Validate(CredentialInput input, bool isCreate)
     {
         var errors = new ValidationErrors();
 
-        if (string.IsNullOrWhiteSpace(input.Name))
+        if (NameError(input.Name, NameMaxLength) is { } nameError)
         {
-            errors.Add(nameof(input.Name), "Name is required.");
-        }
-        else if (input.Name.Trim().Length > NameMaxLength)
-        {
-            errors.Add(nameof(input.Name), $"Name must be at most {NameMaxLength} characters.");
+            errors.Add(nameof(input.Name), nameError);
         }
 
         if (input.Type is null || !Enum.IsDefined(input.Type.Value))
@@ -74,10 +173,9 @@ public static class CredentialRules
         {
             errors.Add(nameof(input.FieldName), $"{fieldLabel} must be at most {FieldNameMaxLength} characters.");
         }
-        else if (inHeader && !IsHttpToken(input.FieldName.Trim()))
+        else if (inHeader && HeaderNameError(input.FieldName, fieldLabel) is { } headerError)
         {
-            errors.Add(nameof(input.FieldName),
-                $"{fieldLabel} is not a valid header name (token): use only letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ (no spaces).");
+            errors.Add(nameof(input.FieldName), headerError);
         }
 
         var clientIdLabel = type.ClientIdLabel(input.Format);
@@ -119,13 +217,13 @@ public static class CredentialRules
 
         foreach (var (field, value, label) in new[]
                  {
-                     (nameof(input.Name), input.Name, "Name"),
                      (nameof(input.FieldName), input.FieldName, fieldLabel),
                      (nameof(input.ClientId), input.ClientId, clientIdLabel ?? "Value"),
                      (nameof(input.Secret), input.Secret, secretLabel ?? "Secret"),
                  })
         {
-            if (HasForbiddenControlChars(value))
+            // A header name's own rule already refuses every control character.
+            if (HasForbiddenControlChars(value) && !(field == nameof(input.FieldName) && hasFieldName && inHeader))
             {
                 errors.Add(field, $"{label} must not contain line breaks (CR, LF) or NUL characters.");
             }
@@ -149,10 +247,6 @@ public static class CredentialRules
             {
                 errors.Add(field, message);
             }
-        }
-        if (HasForbiddenControlChars(input.Name))
-        {
-            errors.Add(nameof(input.Name), "Name must not contain line breaks (CR, LF) or NUL characters.");
         }
     }
 

@@ -175,6 +175,11 @@ public sealed partial class CredentialService(
             return SaveResult.Invalid(errors);
         }
 
+        if (input.IdempotencyKey is Guid key && await FindByIdempotencyKeyAsync(key, cancellationToken) is int created)
+        {
+            return new SaveResult(SaveStatus.Saved, created);
+        }
+
         var type = input.Type!.Value;
         var oauth = type == CredentialType.OAuth2 ? input.ToOAuthSettings() : null;
         if (oauth is not null && await CheckTokenDestinationsAsync(oauth, cancellationToken) is { } refused)
@@ -195,6 +200,7 @@ public sealed partial class CredentialService(
             CreatedUtc = now,
             LastModifiedUtc = now,
             Version = 1,
+            IdempotencyKey = input.IdempotencyKey,
         };
         if (oauth is not null)
         {
@@ -203,8 +209,26 @@ public sealed partial class CredentialService(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Credentials.Add(credential);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (input.IdempotencyKey is not null)
+        {
+            // A repeat of this create committed first: the unique key refused this insert, and the first row is the answer.
+            if (await FindByIdempotencyKeyAsync(input.IdempotencyKey.Value, CancellationToken.None) is int first)
+            {
+                return new SaveResult(SaveStatus.Saved, first);
+            }
+            throw;
+        }
         return new SaveResult(SaveStatus.Saved, credential.Id);
+    }
+
+    private async Task<int?> FindByIdempotencyKeyAsync(Guid key, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Credentials.AsNoTracking().Where(c => c.IdempotencyKey == key).Select(c => (int?)c.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     public async Task<SaveResult> UpdateAsync(int id, CredentialInput input, CancellationToken cancellationToken = default)

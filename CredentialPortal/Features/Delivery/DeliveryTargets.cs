@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using SQLitePCL;
@@ -17,8 +18,11 @@ public sealed record DeliveryTarget(Alert Alert, ResolvedCredential? Credential)
 /// they were when loaded, column for column. So any change — through the services, another process, or by hand, with
 /// or without a version bump — is seen by the next delivery, and nothing needs to be told to invalidate.
 /// </summary>
-public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory, CredentialService credentials) : IDisposable
+public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory, CredentialService credentials, IDataProtectionProvider dataProtection)
+    : IDisposable
 {
+    private readonly IDataProtector headerProtector = WebhookHeaderSecrets.CreateProtector(dataProtection);
+
     /// <summary>A bound on the decrypted credentials kept in memory; past it the cache starts over.</summary>
     internal const int MaxEntries = 1024;
 
@@ -71,6 +75,7 @@ public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory
             }
             var credential = alert.Credential is { } stored ? credentials.Resolve(stored) : null;
             alert.Credential = null; // the target carries the decrypted values once, not the ciphertext as well
+            alert.WebhookHeaders = WebhookHeaderSecrets.Reveal(headerProtector, alert.WebhookHeaders);
             target = new DeliveryTarget(alert, credential);
         }
 

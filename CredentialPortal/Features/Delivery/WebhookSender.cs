@@ -164,11 +164,14 @@ public sealed partial class WebhookSender(
             loggedHeaders.Add("Content-Type: application/json");
         }
 
-        // Checked on save and again here: nothing malformed leaves the portal.
+        // Checked on save and again here, by the same rule: nothing malformed or HTTP's own leaves the portal. The value
+        // is never part of the message (a secret header's value is decrypted here).
         foreach (var header in alert.WebhookHeaders)
         {
-            if (!CredentialRules.IsHttpToken(header.Name) || CredentialRules.HasForbiddenControlChars(header.Value))
+            if (CredentialRules.HeaderNameError(header.Name, "Header name") is not null
+                || CredentialRules.HeaderValueError(header.Value, "Header value") is not null)
             {
+                request.Dispose();
                 throw new DeliveryRefusedException($"The header '{header.Name}' is not valid and was not sent.");
             }
             request.Headers.TryAddWithoutValidation(header.Name, header.Value);
