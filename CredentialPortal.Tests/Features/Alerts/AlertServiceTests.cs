@@ -234,6 +234,26 @@ public class AlertServiceTests
         Assert.Equal(("X-Api-Token", "k3y-second"), await SentSecretAsync(database, id));
     }
 
+    [Fact]
+    public async Task Unticking_Secret_on_a_saved_secret_header_needs_its_value_typed_and_then_stores_it_plainly()
+    {
+        await using var database = await PortalTestDatabase.CreateAsync();
+        var input = AlertInputs.RuntimeAlert("Secret header", Hook, headers: [("X-Api-Key", "k3y-first")]);
+        input.Headers[0].Secret = true;
+        var id = (await database.Alerts.CreateAsync(input)).Id;
+
+        var (edit, _) = (await database.Alerts.GetForEditAsync(id))!.Value;
+        edit.Headers[0].Secret = false;
+        var refused = await database.Alerts.UpdateAsync(id, edit);
+        Assert.Contains("Type the value", Assert.Single(refused.Errors!["Headers[0].Value"]));
+        Assert.Equal(("X-Api-Key", "k3y-first"), await SentSecretAsync(database, id)); // nothing saved is lost
+
+        edit.Headers[0].Value = "k3y-plain";
+        Assert.True((await database.Alerts.UpdateAsync(id, edit)).Succeeded);
+        var (reloaded, _) = (await database.Alerts.GetForEditAsync(id))!.Value;
+        Assert.Equal(("X-Api-Key", "k3y-plain", false), (reloaded.Headers[0].Name, reloaded.Headers[0].Value, reloaded.Headers[0].Secret));
+    }
+
     private static async Task<(string Name, string Value)> SentSecretAsync(PortalTestDatabase database, int alertId)
     {
         var target = (await database.Services.GetRequiredService<CredentialPortal.Features.Delivery.DeliveryTargets>().GetAsync(alertId))!;

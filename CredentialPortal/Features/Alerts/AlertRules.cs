@@ -124,6 +124,11 @@ public static class AlertRules
             {
                 add(valueField, "A secret header needs a value.");
             }
+            else if (!header.Secret && header.Value.Length == 0 && header.KeptFrom is not null)
+            {
+                // The saved value is never shown, so making the header plain needs its value typed again.
+                add(valueField, "Type the value to stop keeping this header secret (a saved secret is never shown).");
+            }
         }
     }
 }
