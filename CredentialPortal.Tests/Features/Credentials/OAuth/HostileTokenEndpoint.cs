@@ -1,7 +1,8 @@
+using System.IO.Pipelines;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -14,15 +15,17 @@ namespace CredentialPortal.Tests.Features.Credentials.OAuth;
 
 /// <summary>
 /// A real token endpoint on a loopback port that misbehaves: /trickle sends its headers at once and then a body that
-/// never ends; /flood and /declared send a 64 MB token response (chunked, or with its Content-Length), counting what the
-/// socket accepted; /echo and /echo-status send back the Authorization header and the form body in their error.
+/// never ends; /flood and /declared send a 64 MB token response (chunked, or with its Content-Length); /echo and
+/// /echo-status send back the Authorization header and the form body in their error. <see cref="BytesSent"/> counts
+/// the bytes handed to the connection's transport: once a client closes the connection, Kestrel completes the
+/// application's writes without sending them, so only this count shows how much the client actually took.
 /// </summary>
 public sealed class HostileTokenEndpoint : IAsyncDisposable
 {
     public const int FloodBytes = 64 * 1024 * 1024;
 
     private readonly WebApplication app;
-    private long bytesWritten;
+    private long bytesSent;
 
     private HostileTokenEndpoint(WebApplication app) => this.app = app;
 
@@ -36,10 +39,10 @@ public sealed class HostileTokenEndpoint : IAsyncDisposable
     /// <summary>Completes when the client closed the connection before the body's end.</summary>
     public TaskCompletionSource Aborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Whether a flood was written to its end (the client read all of it).</summary>
-    public bool Completed { get; private set; }
+    /// <summary>Completes when a flood's handler has returned, whether the client took it all or not.</summary>
+    public TaskCompletionSource FloodFinished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public long BytesWritten => Interlocked.Read(ref bytesWritten);
+    public long BytesSent => Interlocked.Read(ref bytesSent);
 
     /// <summary>What the echo endpoints sent back.</summary>
     public List<string> Echoes { get; } = [];
@@ -47,10 +50,15 @@ public sealed class HostileTokenEndpoint : IAsyncDisposable
     public static async Task<HostileTokenEndpoint> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        HostileTokenEndpoint? endpoint = null;
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Use(next => connection =>
+        {
+            connection.Transport = new CountingPipe(connection.Transport, bytes => Interlocked.Add(ref endpoint!.bytesSent, bytes));
+            return next(connection);
+        })));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var endpoint = new HostileTokenEndpoint(app);
+        endpoint = new HostileTokenEndpoint(app);
         app.MapPost("/trickle", endpoint.TrickleAsync);
         app.MapPost("/flood", context => endpoint.FloodAsync(context, declareLength: false));
         app.MapPost("/declared", context => endpoint.FloodAsync(context, declareLength: true));
@@ -87,33 +95,49 @@ public sealed class HostileTokenEndpoint : IAsyncDisposable
         {
             context.Response.ContentLength = FloodBytes;
         }
+        context.RequestAborted.Register(() => Aborted.TrySetResult());
         var padding = new byte[64 * 1024];
         Array.Fill(padding, (byte)'a');
         try
         {
-            await WriteAsync(context, head);
+            await context.Response.Body.WriteAsync(head, context.RequestAborted);
             for (var left = FloodBytes - head.Length - tail.Length; left > 0; left -= padding.Length)
             {
-                await WriteAsync(context, padding.AsMemory(0, Math.Min(left, padding.Length)));
+                await context.Response.Body.WriteAsync(padding.AsMemory(0, Math.Min(left, padding.Length)), context.RequestAborted);
             }
-            await WriteAsync(context, tail);
-            Completed = true;
+            await context.Response.Body.WriteAsync(tail, context.RequestAborted);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionAbortedException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
             Aborted.TrySetResult();
         }
-        if (context.RequestAborted.IsCancellationRequested)
+        finally
         {
-            Aborted.TrySetResult();
+            FloodFinished.TrySetResult();
         }
     }
 
-    private async Task WriteAsync(HttpContext context, ReadOnlyMemory<byte> bytes)
+    /// <summary>The connection's transport, counting the bytes the server hands to the socket.</summary>
+    private sealed class CountingPipe(IDuplexPipe inner, Action<int> count) : IDuplexPipe
     {
-        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
-        await context.Response.Body.FlushAsync(context.RequestAborted);
-        Interlocked.Add(ref bytesWritten, bytes.Length);
+        public PipeReader Input => inner.Input;
+        public PipeWriter Output { get; } = new CountingWriter(inner.Output, count);
+
+        private sealed class CountingWriter(PipeWriter inner, Action<int> count) : PipeWriter
+        {
+            public override void Advance(int bytes)
+            {
+                count(bytes);
+                inner.Advance(bytes);
+            }
+
+            public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+            public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+            public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => inner.FlushAsync(cancellationToken);
+            public override void CancelPendingFlush() => inner.CancelPendingFlush();
+            public override void Complete(Exception? exception = null) => inner.Complete(exception);
+            public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
+        }
     }
 
     private async Task EchoAsync(HttpContext context, bool inReasonPhrase)
