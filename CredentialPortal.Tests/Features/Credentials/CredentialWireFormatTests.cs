@@ -49,6 +49,32 @@ public class CredentialWireFormatTests
         Assert.Empty(withQuery.Headers);
     }
 
+    [Theory]
+    [InlineData("https://hooks.example.com/hook?clientid=attacker&team=ops#top", "https://hooks.example.com/hook?clientid=link&team=ops#top")]
+    [InlineData("https://hooks.example.com/hook?team=ops&clientid=attacker", "https://hooks.example.com/hook?team=ops&clientid=link")]
+    [InlineData("https://hooks.example.com/hook?clientid=a&x=%2F&clientid=b&clientid#f", "https://hooks.example.com/hook?clientid=link&x=%2F#f")]
+    [InlineData("https://hooks.example.com/hook?clientid", "https://hooks.example.com/hook?clientid=link")]
+    [InlineData("https://hooks.example.com/hook?clientidx=1&xclientid=2#f", "https://hooks.example.com/hook?clientidx=1&xclientid=2&clientid=link#f")]
+    public void A_query_param_replaces_one_of_the_same_name_and_keeps_every_other_param_and_the_fragment(string url, string expected)
+    {
+        var credential = new ResolvedCredential(CredentialType.ClientId, "clientid", CredentialLocation.QueryParam, "link", null);
+
+        Assert.Equal(expected, Send(url, credential).RequestUri!.AbsoluteUri);
+        Assert.Equal(expected.Replace("clientid=link", "clientid=****"), CredentialWireFormat.Masked(new Uri(url), credential).Url);
+    }
+
+    [Fact]
+    public void A_query_param_name_matches_in_any_encoding_and_the_value_is_url_encoded()
+    {
+        var credential = new ResolvedCredential(CredentialType.ClientId, "client id", CredentialLocation.QueryParam, "a&b=c d", null);
+
+        var request = Send("https://hooks.example.com/?client+id=1&client%20id=2&keep=a+b", credential);
+
+        Assert.Equal("https://hooks.example.com/?client%20id=a%26b%3Dc%20d&keep=a+b", request.RequestUri!.AbsoluteUri);
+        Assert.Equal("https://hooks.example.com/?client%20id=****&keep=a+b",
+            CredentialWireFormat.Masked(new Uri("https://hooks.example.com/?client+id=1&client%20id=2&keep=a+b"), credential).Url);
+    }
+
     [Fact]
     public void The_specs_query_example()
     {

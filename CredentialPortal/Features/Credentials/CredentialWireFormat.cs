@@ -53,7 +53,7 @@ public static class CredentialWireFormat
     }
 
     /// <summary>
-    /// Adds the credential to the request: a header, a query parameter appended to the existing query, or the
+    /// Adds the credential to the request: a header, a query parameter (replacing one of the same name), or the
     /// signature headers over <paramref name="body"/> (exactly the bytes sent) at <paramref name="now"/>.
     /// </summary>
     public static void Apply(HttpRequestMessage request, ResolvedCredential? credential, ReadOnlySpan<byte> body, DateTimeOffset now,
@@ -85,8 +85,8 @@ public static class CredentialWireFormat
             case CredentialLocation.QueryParam:
                 CheckValue(credential.FieldName);
                 CheckValue(credential.WireValue);
-                request.RequestUri = AppendQuery(request.RequestUri ?? throw new InvalidOperationException("The request has no URL."),
-                    credential.FieldName, credential.WireValue);
+                request.RequestUri = SetQuery(request.RequestUri ?? throw new InvalidOperationException("The request has no URL."),
+                    credential.FieldName, Uri.EscapeDataString(credential.WireValue));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown credential location {credential.Location}.");
@@ -146,17 +146,47 @@ public static class CredentialWireFormat
         null => (url.AbsoluteUri, null),
         { Type: CredentialType.HmacSignature, Format: HmacFormat.StandardWebhooks } => (url.AbsoluteUri, $"webhook-signature: {Mask}"),
         { Type: CredentialType.OAuth2 } => (url.AbsoluteUri, $"Authorization: Bearer {Mask}"),
-        { Location: CredentialLocation.QueryParam } => (AppendQuery(url, credential.FieldName, "") + Mask, null),
+        { Location: CredentialLocation.QueryParam } => (SetQuery(url, credential.FieldName, Mask).AbsoluteUri, null),
         _ => (url.AbsoluteUri, $"{credential.FieldName}: {Mask}"),
     };
 
-    /// <summary>Appends name=value (both URL-encoded) after any query parameters already on the URL.</summary>
-    public static Uri AppendQuery(Uri uri, string name, string value)
+    /// <summary>
+    /// Sets the query parameter <paramref name="name"/> (URL-encoded here) to <paramref name="encodedValue"/>: in place of
+    /// the first parameter of that name already on the URL, whose other occurrences are dropped (a receiver reading
+    /// the first or the last must both see the credential), else appended. Every other parameter and the fragment
+    /// stay exactly as they were.
+    /// </summary>
+    public static Uri SetQuery(Uri uri, string name, string encodedValue)
     {
         var builder = new UriBuilder(uri);
-        var pair = Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value);
-        var existing = builder.Query.TrimStart('?');
-        builder.Query = existing.Length == 0 ? pair : existing + "&" + pair;
+        var pair = Uri.EscapeDataString(name) + "=" + encodedValue;
+        var kept = new List<string>();
+        var replaced = false;
+        foreach (var parameter in builder.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!IsNamed(parameter, name))
+            {
+                kept.Add(parameter);
+            }
+            else if (!replaced)
+            {
+                kept.Add(pair);
+                replaced = true;
+            }
+        }
+        if (!replaced)
+        {
+            kept.Add(pair);
+        }
+        builder.Query = string.Join('&', kept);
         return builder.Uri;
+    }
+
+    // Names compare decoded, '+' being a space as in form encoding: "client+id", "client%20id" and "client id" are one name.
+    private static bool IsNamed(string parameter, string name)
+    {
+        var end = parameter.IndexOf('=');
+        var raw = end < 0 ? parameter : parameter[..end];
+        return Uri.UnescapeDataString(raw.Replace('+', ' ')).Equals(name, StringComparison.Ordinal);
     }
 }

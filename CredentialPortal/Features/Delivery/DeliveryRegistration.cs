@@ -24,7 +24,10 @@ public static class DeliveryRegistration
         services.AddSingleton<DeliveryTargets>();
         // A deleted credential's decrypted values leave DeliveryTargets with it.
         services.AddSingleton<ICredentialReferences, DeliveryTargetEviction>();
-        services.AddSingleton(sp => new OAuthTokenCache(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new OAuthTokenCache(sp.GetRequiredService<TimeProvider>(), new OAuthTokenCacheOptions
+        {
+            Limits = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.ToTokenLimits(),
+        }));
         services.AddTransient<AttemptCountingHandler>();
 
         var client = services.AddHttpClient<WebhookSender>(ClientName, (sp, client) =>

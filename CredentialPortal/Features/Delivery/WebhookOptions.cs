@@ -1,3 +1,5 @@
+using CredentialPortal.Features.Credentials.OAuth;
+
 namespace CredentialPortal.Features.Delivery;
 
 /// <summary>The "Webhooks" section of the settings.</summary>
@@ -11,6 +13,14 @@ public sealed class WebhookOptions
     /// <summary>Per-attempt timeout of a delivery.</summary>
     public int TimeoutSeconds { get; set; } = 5;
 
+    /// <summary>Deadline of one token request to an OAuth token endpoint, headers and body together.</summary>
+    public int TokenTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Largest token endpoint answer read; a bigger one is refused unread.</summary>
+    public int TokenResponseMaxBytes { get; set; } = 64 * 1024;
+
     /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>
     public int RetryBaseDelayMilliseconds { get; set; } = 500;
+
+    public OAuthTokenLimits ToTokenLimits() => new(TimeSpan.FromSeconds(TokenTimeoutSeconds), TokenResponseMaxBytes);
 }

@@ -213,6 +213,35 @@ public sealed class OAuthTokenCacheTests
         Assert.Equal(1, endpoint.Count);
     }
 
+    /// <summary>An endpoint whose request ignores cancellation, as a stuck connection might.</summary>
+    private sealed class StuckEndpoint : HttpMessageHandler
+    {
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await Release.Task;
+            return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        }
+    }
+
+    [Fact]
+    public async Task Callers_waiting_for_one_stuck_request_each_give_up_at_the_token_deadline()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+        var cache = new OAuthTokenCache(clock);
+        var stuck = new StuckEndpoint();
+        using var http = new HttpClient(stuck);
+
+        var first = cache.GetTokenAsync(http, Key, Settings());
+        var second = cache.GetTokenAsync(http, Key, Settings());
+        clock.Advance(OAuthTokenLimits.Default.Timeout);
+        var results = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30)); // a guard, not the assertion
+
+        Assert.All(results, r => Assert.Equal("The token endpoint could not be reached: no token within 10 s.", r.Message));
+        stuck.Release.SetResult();
+    }
+
     [Fact]
     public async Task Keys_are_separate_and_a_new_version_forgets_the_old_token()
     {

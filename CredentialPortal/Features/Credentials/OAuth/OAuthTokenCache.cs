@@ -21,10 +21,10 @@ public sealed class OAuthTokenCacheOptions
     public TimeSpan DefaultLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Real-time bound on one shared fetch, which no single caller's cancellation may end. The app's webhook client
-    /// times out well before this; it only guards against a client without a timeout.
+    /// Bounds on each token request. Its Timeout also bounds one shared fetch as a whole (a refresh and the grant it may
+    /// fall back to), which no single caller's cancellation may end, and each caller's wait for it.
     /// </summary>
-    public TimeSpan FetchTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    public OAuthTokenLimits Limits { get; init; } = OAuthTokenLimits.Default;
 }
 
 /// <summary>The destination's answer to a request sent with a cached token, or why no request was sent.</summary>
@@ -56,6 +56,9 @@ public sealed class OAuthTokenCache(TimeProvider time, OAuthTokenCacheOptions? o
     private readonly OAuthTokenCacheOptions settings = options ?? new OAuthTokenCacheOptions();
     private readonly ConcurrentDictionary<OAuthTokenKey, Entry> entries = new();
 
+    /// <summary>The bounds its token requests get; the form's Test connection uses the same.</summary>
+    public OAuthTokenLimits Limits => settings.Limits;
+
     private sealed class Entry
     {
         /// <summary>The last token; kept after <see cref="Invalidate(OAuthTokenKey)"/> for its refresh token.</summary>
@@ -68,9 +71,10 @@ public sealed class OAuthTokenCache(TimeProvider time, OAuthTokenCacheOptions? o
     /// <summary>
     /// A usable token for the credential: the cached one while fresh, else one fetched through <paramref name="http"/>
     /// (the app's webhook client). Concurrent callers for one key share a single request and its result; a failure is
-    /// not cached. Cancelling stops only this caller's wait.
+    /// not cached. Cancelling stops only this caller's wait, and no caller waits longer than the token timeout: a
+    /// stuck request holds each delivery at most that long, whoever started it.
     /// </summary>
-    public Task<OAuthTokenResult> GetTokenAsync(HttpClient http, OAuthTokenKey key, OAuthSettings oauth, CancellationToken cancellationToken = default)
+    public async Task<OAuthTokenResult> GetTokenAsync(HttpClient http, OAuthTokenKey key, OAuthSettings oauth, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(oauth);
@@ -86,12 +90,20 @@ public sealed class OAuthTokenCache(TimeProvider time, OAuthTokenCacheOptions? o
         {
             if (entry is { AccessTokenUsable: true, Token: { } cached } && time.GetUtcNow() < RenewAt(cached))
             {
-                return Task.FromResult(OAuthTokenResult.Success(cached));
+                return OAuthTokenResult.Success(cached);
             }
             // Started off the lock; its own completion takes the lock to clear InFlight, so it cannot clear it early.
-            fetch = entry.InFlight ??= Task.Run(() => FetchAsync(entry, new OAuthTokenClient(http, time), oauth), CancellationToken.None);
+            fetch = entry.InFlight ??= Task.Run(() => FetchAsync(entry, new OAuthTokenClient(http, time, settings.Limits), oauth), CancellationToken.None);
         }
-        return fetch.WaitAsync(cancellationToken);
+        try
+        {
+            return await fetch.WaitAsync(settings.Limits.Timeout, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return OAuthTokenResult.Failed(OAuthTokenFailure.Network,
+                $"The token endpoint could not be reached: no token within {settings.Limits.Timeout.TotalSeconds:0.#} s.");
+        }
     }
 
     /// <summary>Drops the cached access token (keeping a refresh token): the next caller fetches a fresh one.</summary>
@@ -183,7 +195,7 @@ public sealed class OAuthTokenCache(TimeProvider time, OAuthTokenCacheOptions? o
         var refreshFailed = false;
         try
         {
-            using var timeout = new CancellationTokenSource(settings.FetchTimeout);
+            using var timeout = new CancellationTokenSource(settings.Limits.Timeout, time);
             OAuthToken? previous;
             lock (entry)
             {
@@ -205,7 +217,8 @@ public sealed class OAuthTokenCache(TimeProvider time, OAuthTokenCacheOptions? o
         }
         catch (OperationCanceledException)
         {
-            result = OAuthTokenResult.Failed(OAuthTokenFailure.Network, "The token endpoint could not be reached: no response in time.");
+            result = OAuthTokenResult.Failed(OAuthTokenFailure.Network,
+                $"The token endpoint could not be reached: no token within {settings.Limits.Timeout.TotalSeconds:0.#} s.");
             return result;
         }
         finally

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using CredentialPortal.Features.Delivery;
 using Duende.IdentityModel.Client;
 using Polly.Timeout;
@@ -88,18 +89,30 @@ public sealed record OAuthTokenResult
         new(null, failure, message, error, errorDescription, statusCode);
 }
 
+/// <summary>
+/// Bounds on one token request, as on a webhook receiver: a deadline for the whole exchange (headers and body) and a
+/// size limit on the answer.
+/// </summary>
+public sealed record OAuthTokenLimits(TimeSpan Timeout, int MaxResponseBytes)
+{
+    public static readonly OAuthTokenLimits Default = new(TimeSpan.FromSeconds(10), 64 * 1024);
+}
+
 /// <summary>What the form's Test connection button shows.</summary>
 public sealed record OAuthConnectionTest(bool Succeeded, DateTimeOffset? ExpiresAt, bool RefreshTokenIssued, string Message);
 
 /// <summary>
 /// Requests access tokens per RFC 6749 and RFC 7523 through the caller's <see cref="HttpClient"/>. The app passes the
 /// "webhook" client so that the token endpoint gets the same SSRF checks, timeout and no-redirect policy as a webhook.
-/// Cheap to create: it holds no state but the client and the clock.
+/// Every request is bounded by <see cref="OAuthTokenLimits"/> whatever the client, and whatever the endpoint answers
+/// is scrubbed of the credentials sent before it reaches a message. Cheap to create: it holds no state but the client,
+/// the clock and the limits.
 /// </summary>
-public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
+public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null, OAuthTokenLimits? limits = null)
 {
     private const int MaxDescriptionLength = 300;
     private readonly TimeProvider clock = time ?? TimeProvider.System;
+    private readonly OAuthTokenLimits bounds = limits ?? OAuthTokenLimits.Default;
 
     /// <summary>
     /// A token by the settings' grant: client_credentials with the secret (Basic header or body) or the JWT assertion,
@@ -113,8 +126,7 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
             return problem;
         }
 
-        var issuedAt = clock.GetUtcNow();
-        try
+        return await ExchangeAsync(settings, previousRefreshToken: null, async (invoker, token) =>
         {
             switch (settings.GrantType)
             {
@@ -128,8 +140,7 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
                         Scope = settings.ScopeParameter,
                     };
                     Authenticate(request, settings, settings.TokenUrl);
-                    using var response = await http.RequestPasswordTokenAsync(request, cancellationToken);
-                    return Interpret(response, settings, issuedAt, previousRefreshToken: null);
+                    return await invoker.RequestPasswordTokenAsync(request, token);
                 }
                 default:
                 {
@@ -139,19 +150,10 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
                         Scope = settings.ScopeParameter,
                     };
                     Authenticate(request, settings, settings.TokenUrl);
-                    using var response = await http.RequestClientCredentialsTokenAsync(request, cancellationToken);
-                    return Interpret(response, settings, issuedAt, previousRefreshToken: null);
+                    return await invoker.RequestClientCredentialsTokenAsync(request, token);
                 }
             }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return TimedOut(); // HttpClient.Timeout, not the caller
-        }
-        catch (UnreadableKeyException)
-        {
-            return UnreadableKey();
-        }
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -169,22 +171,51 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
         }
 
         var url = settings.EffectiveRefreshTokenUrl;
-        var issuedAt = clock.GetUtcNow();
-        try
+        return await ExchangeAsync(settings, refreshToken, async (invoker, token) =>
         {
             using var request = new RefreshTokenRequest { Address = url, RefreshToken = refreshToken };
             Authenticate(request, settings, url);
-            using var response = await http.RequestRefreshTokenAsync(request, cancellationToken);
-            return Interpret(response, settings, issuedAt, refreshToken);
+            return await invoker.RequestRefreshTokenAsync(request, token);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// One request through a <see cref="BoundedTokenHandler"/> under the deadline; the result's texts scrubbed of every
+    /// form of the credentials that went out.
+    /// </summary>
+    private async Task<OAuthTokenResult> ExchangeAsync(OAuthSettings settings, string? previousRefreshToken,
+        Func<HttpMessageInvoker, CancellationToken, Task<TokenResponse>> send, CancellationToken cancellationToken)
+    {
+        var issuedAt = clock.GetUtcNow();
+        var handler = new BoundedTokenHandler(http, bounds.MaxResponseBytes);
+        using var invoker = new HttpMessageInvoker(handler);
+        // On the portal's clock, so that tests move time instead of waiting for it.
+        using var deadline = new CancellationTokenSource(bounds.Timeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        OAuthTokenResult result;
+        try
+        {
+            using var response = await send(invoker, linked.Token);
+            result = response.Exception switch
+            {
+                OperationCanceledException when deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested => TimedOut(),
+                TokenResponseTooLargeException => TooLarge(),
+                _ => Interpret(response, issuedAt, previousRefreshToken, Scrubber(settings, previousRefreshToken, handler)),
+            };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return TimedOut();
+            result = TimedOut(); // the deadline (or HttpClient.Timeout), not the caller
+        }
+        catch (TokenResponseTooLargeException)
+        {
+            result = TooLarge();
         }
         catch (UnreadableKeyException)
         {
             return UnreadableKey();
         }
+        return Scrubbed(result, Scrubber(settings, previousRefreshToken, handler));
     }
 
     /// <summary>The form's Test connection: a fresh token request (no cache), reported as success with expiry or the endpoint's error.</summary>
@@ -249,21 +280,25 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
         }
     }
 
-    private static OAuthTokenResult Interpret(TokenResponse response, OAuthSettings settings, DateTimeOffset issuedAt, string? previousRefreshToken)
+    /// <summary>
+    /// The result for the endpoint's answer. Every text from the endpoint goes through <paramref name="scrub"/> before it
+    /// is truncated, so that a cut never leaves part of a secret behind.
+    /// </summary>
+    private static OAuthTokenResult Interpret(TokenResponse response, DateTimeOffset issuedAt, string? previousRefreshToken, Func<string, string> scrub)
     {
         var status = response.HttpResponse is null ? (int?)null : (int)response.HttpStatusCode;
 
         if (response.HttpResponse is null)
         {
             return OAuthTokenResult.Failed(OAuthTokenFailure.Network,
-                "The token endpoint could not be reached: " + Scrub(NetworkMessage(response.Exception), settings, previousRefreshToken));
+                "The token endpoint could not be reached: " + scrub(NetworkMessage(response.Exception)));
         }
 
         // An OAuth error body (RFC 6749 §5.2) comes with 400, or 401 for invalid_client; some servers use others.
         if (response.TryGet("error") is { Length: > 0 } error)
         {
-            var description = response.ErrorDescription is { Length: > 0 } d ? Scrub(Truncate(d), settings, previousRefreshToken) : null;
-            var code = Scrub(Truncate(error), settings, previousRefreshToken);
+            var description = response.ErrorDescription is { Length: > 0 } d ? Truncate(scrub(d)) : null;
+            var code = Truncate(scrub(error));
             return OAuthTokenResult.Failed(OAuthTokenFailure.Endpoint,
                 $"The token endpoint refused the request (HTTP {status}): {code}" + (description is null ? "." : $" — {description}"),
                 code, description, status);
@@ -277,7 +312,7 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
         if (status is < 200 or >= 300)
         {
             return OAuthTokenResult.Failed(OAuthTokenFailure.Http,
-                $"The token endpoint answered HTTP {status} {response.HttpErrorReason}".TrimEnd() + ".", statusCode: status);
+                $"The token endpoint answered HTTP {status} {Truncate(scrub(response.HttpErrorReason ?? ""))}".TrimEnd() + ".", statusCode: status);
         }
 
         if (response.ErrorType == ResponseErrorType.Exception || response.Json is null)
@@ -303,7 +338,7 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
         if (tokenType is { Length: > 0 } && !tokenType.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
             return OAuthTokenResult.Failed(OAuthTokenFailure.InvalidResponse,
-                $"The token endpoint issued a token of type '{Truncate(tokenType)}'; only Bearer tokens can be sent.", statusCode: status);
+                $"The token endpoint issued a token of type '{Truncate(scrub(tokenType))}'; only Bearer tokens can be sent.", statusCode: status);
         }
 
         var refreshToken = response.RefreshToken is { Length: > 0 } issued ? issued : previousRefreshToken;
@@ -337,25 +372,152 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
 
     private sealed class UnreadableKeyException : Exception;
 
-    private static OAuthTokenResult TimedOut() =>
-        OAuthTokenResult.Failed(OAuthTokenFailure.Network, "The token endpoint could not be reached: no response in time.");
+    private OAuthTokenResult TimedOut() =>
+        OAuthTokenResult.Failed(OAuthTokenFailure.Network,
+            $"The token endpoint could not be reached: no complete answer within {bounds.Timeout.TotalSeconds:0.#} s.");
+
+    private OAuthTokenResult TooLarge() =>
+        OAuthTokenResult.Failed(OAuthTokenFailure.InvalidResponse,
+            $"The token endpoint's answer is larger than {bounds.MaxResponseBytes / 1024.0:0.#} KB and was refused.");
 
     private static bool IsVisibleAscii(string value) => value.All(c => c is >= '!' and <= '~');
 
     private static string Truncate(string value) => value.Length <= MaxDescriptionLength ? value : value[..MaxDescriptionLength] + "…";
 
-    /// <summary>Whatever the endpoint or the network says, a secret value it echoes back is never passed on.</summary>
-    private static string Scrub(string message, OAuthSettings settings, string? refreshToken)
+    /// <summary>
+    /// Every form in which a secret may have gone out: the raw values, their form-urlencodings (two encoders differ on
+    /// a few characters), Base64 of "id:secret" as Rfc6749 Basic sends it and as plain Basic would, and whatever the
+    /// request actually carried (<see cref="BoundedTokenHandler.SentCredentials"/>).
+    /// </summary>
+    private static IEnumerable<string> Secrets(OAuthSettings settings, string? refreshToken, IEnumerable<string> sent)
     {
-        foreach (var secret in new[] { settings.Secret, settings.Password, refreshToken })
+        foreach (var value in new[] { settings.Secret, settings.Password, refreshToken })
         {
-            if (secret is { Length: >= 4 })
+            if (string.IsNullOrEmpty(value))
             {
-                message = message.Replace(secret, CredentialWireFormat.Mask, StringComparison.Ordinal);
-                // The form-urlencoded form, as it travelled in the body.
-                message = message.Replace(WebUtility.UrlEncode(secret), CredentialWireFormat.Mask, StringComparison.Ordinal);
+                continue;
+            }
+            yield return value;
+            yield return WebUtility.UrlEncode(value);
+            yield return FormEncode(value);
+            yield return Uri.EscapeDataString(value);
+        }
+        if (!string.IsNullOrEmpty(settings.Secret))
+        {
+            yield return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{FormEncode(settings.ClientId)}:{FormEncode(settings.Secret)}"));
+            yield return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{WebUtility.UrlEncode(settings.ClientId)}:{WebUtility.UrlEncode(settings.Secret)}"));
+            yield return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.ClientId}:{settings.Secret}"));
+        }
+        foreach (var value in sent)
+        {
+            yield return value;
+        }
+    }
+
+    private static string FormEncode(string value) => Uri.EscapeDataString(value).Replace("%20", "+", StringComparison.Ordinal);
+
+    /// <summary>Masks, in a text, every form of the credentials <see cref="Secrets"/> names for this request.</summary>
+    private static Func<string, string> Scrubber(OAuthSettings settings, string? refreshToken, BoundedTokenHandler handler)
+    {
+        // Longest first, so that an encoded form is masked whole rather than around a shorter match inside it.
+        var ordered = Secrets(settings, refreshToken, handler.SentCredentials)
+            .Where(s => s.Length >= 4).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length).ToList();
+        return text =>
+        {
+            foreach (var secret in ordered)
+            {
+                // Percent-encodings may come back with either case of hex digits.
+                text = text.Replace(secret, CredentialWireFormat.Mask,
+                    secret.Contains('%', StringComparison.Ordinal) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+            }
+            return text;
+        };
+    }
+
+    /// <summary>Whatever the endpoint or the network says, a secret it echoes back, in any form that was sent, is never passed on.</summary>
+    private static OAuthTokenResult Scrubbed(OAuthTokenResult result, Func<string, string> scrub) =>
+        result.Succeeded
+            ? result
+            : OAuthTokenResult.Failed(result.Failure, scrub(result.Message), result.Error is null ? null : scrub(result.Error),
+                result.ErrorDescription is null ? null : scrub(result.ErrorDescription), result.StatusCode);
+
+    private sealed class TokenResponseTooLargeException : Exception;
+
+    /// <summary>
+    /// Sends a token request through the outbound client but reads the answer itself, under the caller's deadline:
+    /// a declared length over the limit is refused before any of the body is read, and reading stops at the first
+    /// byte past it, so that an endless or huge answer is never buffered. Notes the credentials the request carries.
+    /// </summary>
+    private sealed class BoundedTokenHandler(HttpClient inner, int maxBytes) : HttpMessageHandler
+    {
+        private static readonly string[] SecretParameters = ["client_secret", "password", "refresh_token", "client_assertion"];
+
+        public List<string> SentCredentials { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await NoteCredentialsAsync(request, cancellationToken);
+            var response = await inner.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            try
+            {
+                if (response.Content.Headers.ContentLength > maxBytes)
+                {
+                    throw new TokenResponseTooLargeException();
+                }
+                var buffer = new MemoryStream();
+                await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken))
+                {
+                    var chunk = new byte[8192];
+                    int read;
+                    while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+                    {
+                        if (buffer.Length + read > maxBytes)
+                        {
+                            throw new TokenResponseTooLargeException();
+                        }
+                        buffer.Write(chunk, 0, read);
+                    }
+                }
+                var content = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
+                foreach (var header in response.Content.Headers.NonValidated)
+                {
+                    if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                    {
+                        content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    }
+                }
+                response.Content.Dispose();
+                response.Content = content;
+                return response;
+            }
+            catch
+            {
+                response.Dispose(); // closes the connection rather than reading the rest
+                throw;
             }
         }
-        return message;
+
+        private async Task NoteCredentialsAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Headers.Authorization is { Parameter: { } parameter })
+            {
+                SentCredentials.Add(parameter);
+            }
+            if (request.Content is null)
+            {
+                return;
+            }
+            var form = await request.Content.ReadAsStringAsync(cancellationToken);
+            foreach (var pair in form.Split('&'))
+            {
+                var equals = pair.IndexOf('=');
+                if (equals > 0 && SecretParameters.Contains(WebUtility.UrlDecode(pair[..equals])))
+                {
+                    var encoded = pair[(equals + 1)..];
+                    SentCredentials.Add(encoded);
+                    SentCredentials.Add(WebUtility.UrlDecode(encoded));
+                }
+            }
+        }
     }
 }
