@@ -56,4 +56,42 @@ public sealed class LoginRateLimitTests
         Assert.Equal(HttpStatusCode.OK, otherAccount.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, otherClient.StatusCode);
     }
+
+    [Fact]
+    public async Task Behind_a_known_proxy_clients_count_by_their_forwarded_address_and_elsewhere_the_header_is_ignored()
+    {
+        var limit = new Dictionary<string, string> { ["Login:ClientAttemptsPerMinute"] = "2" };
+        await using (var proxied = PortalApplication.Start(settings: new Dictionary<string, string>(limit)
+        {
+            ["ForwardedHeaders:KnownProxies"] = "127.0.0.1",
+        }))
+        {
+            using var first = new PortalHttpClient(proxied);
+            using var second = new PortalHttpClient(proxied);
+            first.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.5");
+            second.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.6");
+
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(first, "a@portal.test"));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(first, "b@portal.test"));
+            Assert.Equal(HttpStatusCode.TooManyRequests, await StatusAsync(first, "c@portal.test"));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(second, "d@portal.test")); // another client behind the proxy
+        }
+
+        // Without a known proxy anyone could send the header: it changes nothing.
+        await using var direct = PortalApplication.Start(settings: limit);
+        using var spoofing = new PortalHttpClient(direct);
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            spoofing.Http.DefaultRequestHeaders.Remove("X-Forwarded-For");
+            spoofing.Http.DefaultRequestHeaders.Add("X-Forwarded-For", $"203.0.113.{attempt}");
+            var expected = attempt <= 2 ? HttpStatusCode.OK : HttpStatusCode.TooManyRequests;
+            Assert.Equal(expected, await StatusAsync(spoofing, $"guess{attempt}@portal.test"));
+        }
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(PortalHttpClient client, string email)
+    {
+        using var response = await client.LogInAsync(email, "wrong-password");
+        return response.StatusCode;
+    }
 }

@@ -14,7 +14,8 @@ public sealed class KeyRingHealthCheck(PortalStorage storage, IConfiguration con
         var warnings = new List<string>();
         if (storage.KeysReadableByOthers())
         {
-            warnings.Add($"The key ring at {storage.KeysPath} can be read by other users: make it readable by the service user only (0700).");
+            // No path in the answer: /health is anonymous.
+            warnings.Add("The key ring folder (DataProtection:KeysPath) can be read by other users: make it readable by the service user only (0700).");
         }
         if (string.IsNullOrWhiteSpace(configuration["DataProtection:CertificatePath"]))
         {

@@ -53,8 +53,8 @@ public static class LoginRateLimiting
     }
 
     /// <summary>
-    /// The client's address as the connection shows it. Behind a reverse proxy every client shares the proxy's address
-    /// unless forwarded headers are configured.
+    /// The client's address as the connection shows it (behind a reverse proxy, as ForwardedHeaders:* lets it through).
+    /// An IPv6 client counts by its /64: one host usually holds the whole prefix and could take a new address per try.
     /// </summary>
     public static string ClientKey(HttpContext context)
     {
@@ -63,6 +63,16 @@ public static class LoginRateLimiting
         {
             return "unknown";
         }
-        return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            var bytes = address.GetAddressBytes();
+            bytes.AsSpan(8).Clear();
+            return new System.Net.IPAddress(bytes) + "/64";
+        }
+        return address.ToString();
     }
 }

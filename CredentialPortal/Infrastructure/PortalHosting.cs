@@ -67,6 +67,7 @@ public static class PortalHosting
         services.AddSingleton<LoginAttempts>();
         services.AddScoped<PasswordLogin>();
         services.Configure<OriginOptions>(builder.Configuration);
+        services.AddTrustedProxies(builder.Configuration);
         return builder;
     }
 
@@ -141,6 +142,7 @@ public static class PortalHosting
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        app.UseTrustedProxies(); // first: everything below sees the client's address and scheme
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {

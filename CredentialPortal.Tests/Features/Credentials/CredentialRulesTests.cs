@@ -116,9 +116,24 @@ public class CredentialRulesTests
     [InlineData("\u200E\u200F\u061C")]
     [InlineData("\u202A\u202B\u202C\u202D\u202E")]
     [InlineData("\u2066\u2067\u2068\u2069")]
+    [InlineData("\u2063")] // invisible separator
+    [InlineData("\u00AD\u2061\u2062\u2064")] // soft hyphen, invisible operators
+    [InlineData("\u034F\uFE0F\u180B")] // grapheme joiner, variation selectors
+    [InlineData("\u3164\u115F\u1160\uFFA0")] // Hangul fillers
+    [InlineData("\u2800")] // blank Braille pattern
+    [InlineData("\U000E0041\U000E007F")] // tag characters
     public void A_name_that_is_empty_once_invisible_characters_are_removed_is_required(string name)
     {
         Assert.Equal(["Name is required."], Validate(CredentialInputs.ClientId(name: name))["Name"]);
+    }
+
+    [Theory]
+    [InlineData("\U0001F469\u200D\U0001F4BB ops")] // a ZWJ emoji sequence draws something
+    [InlineData("Soft\u00ADhyphen")]
+    [InlineData("\u3164Hangul filler then text")]
+    public void A_name_with_invisible_characters_among_visible_ones_is_accepted(string name)
+    {
+        Assert.False(Validate(CredentialInputs.ClientId(name: name)).ContainsKey("Name"));
     }
 
     [Theory]

@@ -95,6 +95,9 @@ public class CredentialWireFormatTests
     [InlineData("clientid", "li\r\nnk")]
     [InlineData("client\nid", "link")]
     [InlineData("client id", "link")]
+    [InlineData("Host", "evil.example")] // a row saved before the rule, or edited outside the portal
+    [InlineData("Transfer-Encoding", "chunked")]
+    [InlineData("Proxy-Authorization", "Basic eA==")]
     public void A_credential_that_would_break_the_request_is_not_sent(string fieldName, string value)
     {
         var credential = new ResolvedCredential(CredentialType.ClientId, fieldName, CredentialLocation.Header, value, null);

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using System.Text;
 using CredentialPortal.Features.Shared;
 
 namespace CredentialPortal.Features.Credentials;
@@ -23,8 +25,9 @@ public static class CredentialRules
 
     public static bool HasForbiddenControlChars(string? value) => value is not null && value.AsSpan().ContainsAny(ForbiddenControlChars);
 
-    // Characters that draw nothing: a name made only of them reads as empty.
-    private static readonly SearchValues<char> ZeroWidthChars = SearchValues.Create("\u200B\u200C\u200D\u2060\uFEFF\u180E");
+    // Letters and symbols that draw nothing (the Hangul fillers, the blank Braille pattern); every other invisible
+    // character is found by its Unicode category (IsInvisible).
+    private static readonly SearchValues<char> BlankLetters = SearchValues.Create("\u115F\u1160\u3164\uFFA0\u2800");
 
     // Bidirectional controls: they reorder what follows, so "abc\u202Egpj.exe" shows as "abcexe.jpg".
     private static readonly SearchValues<char> BidiControlChars =
@@ -62,15 +65,27 @@ public static class CredentialRules
 
     private static bool IsBlankOnceInvisibleRemoved(string name)
     {
-        foreach (var c in name)
+        foreach (var rune in name.EnumerateRunes())
         {
-            if (!char.IsWhiteSpace(c) && !ZeroWidthChars.Contains(c) && !BidiControlChars.Contains(c))
+            if (!IsInvisible(rune))
             {
                 return false;
             }
         }
         return true;
     }
+
+    /// <summary>
+    /// Draws nothing on its own: white space, format characters (zero-width spaces and joiners, bidi controls, soft
+    /// hyphen, invisible operators, tags), controls, combining marks with nothing to combine with (variation selectors,
+    /// the grapheme joiner), and the blank letters.
+    /// </summary>
+    private static bool IsInvisible(Rune rune) =>
+        Rune.IsWhiteSpace(rune)
+        || (rune.IsBmp && BlankLetters.Contains((char)rune.Value))
+        || Rune.GetUnicodeCategory(rune) is UnicodeCategory.Format or UnicodeCategory.Control or UnicodeCategory.NonSpacingMark
+            or UnicodeCategory.EnclosingMark or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator
+            or UnicodeCategory.ParagraphSeparator;
 
     /// <summary>
     /// Header names HTTP itself owns (connection and framing), plus Content-Type, which the portal sets for the body it sends:

@@ -120,12 +120,15 @@ public static class CredentialWireFormat
         return hmac.GetHashAndReset();
     }
 
-    // Checked again here, not only on save: nothing with CR/LF/NUL or a non-token header name leaves the portal.
+    // Checked again here, not only on save (a row saved under older rules, or edited outside the portal): nothing with
+    // CR/LF/NUL, a non-token header name or a name HTTP owns leaves the portal.
     private static void AddHeader(HttpRequestMessage request, string name, string value)
     {
-        if (!CredentialRules.IsHttpToken(name))
+        var error = CredentialRules.HeaderNameError(name, "The credential's header name")
+            ?? (CredentialRules.IsHttpToken(name) ? null : "The credential's header name is not a valid header name (token).");
+        if (error is not null)
         {
-            throw new InvalidOperationException("The credential's header name is not a valid header name (token) and was not sent.");
+            throw new InvalidOperationException($"{error} The credential was not sent.");
         }
         CheckValue(value);
         request.Headers.Remove(name);
