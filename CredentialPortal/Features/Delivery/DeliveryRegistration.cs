@@ -18,7 +18,8 @@ public static class DeliveryRegistration
 
     public static IServiceCollection AddWebhookDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookDestinationPolicy>();
         services.AddSingleton<DeliveryLog>();
         services.AddSingleton<DeliveryTargets>();
