@@ -60,6 +60,10 @@ public sealed class AlertWebhookTests(BrowserFixture browser) : PortalTest(brows
         ]);
         await Page.Keyboard.PressAsync("Escape");
         await form.ChooseCredentialAsync("Hyrule");
+        // Back and Next again: the step still shows the credential that Save stores.
+        await form.BackAsync("CONDITIONS");
+        await form.NextAsync("ACTIONS");
+        await form.ExpectChoiceAsync("Credential", "Hyrule");
 
         var overview = await form.SaveAsync("Checkout CPU hot");
         await Expect(overview.Snackbar("Checkout CPU hot")).ToContainTextAsync("saved");
@@ -194,8 +198,8 @@ public sealed class AlertWebhookTests(BrowserFixture browser) : PortalTest(brows
         Assert.Equal("", request.Query);
         Assert.Equal("platform", request.Header("X-Team"));
         Assert.Null(request.Header("clientid"));
-        // The log lists the extra header by name only.
-        await Expect(overview.DeliveryCells(0).Nth(5)).ToContainTextAsync("X-Team: ****");
+        // The log shows the extra header as sent: it is not marked secret.
+        await Expect(overview.DeliveryCells(0).Nth(5)).ToContainTextAsync("X-Team: platform");
 
         // Edit: a new name; the other steps keep what was saved.
         form = await overview.EditAsync(AlertListPage.PlatformEvents);

@@ -111,6 +111,15 @@ public sealed class AlertService(
         return page.Items.Select(r => new CredentialChoice(r.Id, r.Name, r.Type, r.LastModifiedUtc)).ToList();
     }
 
+    /// <summary>The choice for one credential (its name, type and last change), or null when it no longer exists.</summary>
+    public async Task<CredentialChoice?> CredentialChoiceAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Credentials.AsNoTracking().Where(c => c.Id == id)
+            .Select(c => new CredentialChoice(c.Id, c.Name, c.Type, c.LastModifiedUtc))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
     public async Task<SaveResult> CreateAsync(AlertInput input, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -79,11 +79,21 @@ public sealed partial class WebhookSender(
             }
 
             var now = time.GetUtcNow();
+            // Called only for a request that goes out (for OAuth, once a token is in hand): the log shows what was sent,
+            // masked, whatever the outcome (a timeout or a refused connection included).
             HttpRequestMessage CreateRequest()
             {
-                loggedHeaders.Clear();
-                var request = BuildRequest(alert, url, body, credential, now, loggedHeaders);
+                var sent = new List<string>();
+                var request = BuildRequest(alert, url, body, credential, now, sent);
                 request.Options.Set(AttemptCounter.Key, attempts);
+                var masked = CredentialWireFormat.Masked(url, credential);
+                if (masked.Header is not null)
+                {
+                    sent.Add(masked.Header);
+                }
+                loggedUrl = masked.Url;
+                loggedHeaders.Clear();
+                loggedHeaders.AddRange(sent);
                 return request;
             }
 
@@ -104,13 +114,6 @@ public sealed partial class WebhookSender(
             {
                 using var request = CreateRequest();
                 response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            }
-
-            var masked = CredentialWireFormat.Masked(url, credential);
-            loggedUrl = masked.Url;
-            if (masked.Header is not null)
-            {
-                loggedHeaders.Add(masked.Header);
             }
 
             using (oauthResult)
@@ -175,7 +178,7 @@ public sealed partial class WebhookSender(
                 throw new DeliveryRefusedException($"The header '{header.Name}' is not valid and was not sent.");
             }
             request.Headers.TryAddWithoutValidation(header.Name, header.Value);
-            loggedHeaders.Add($"{header.Name}: {CredentialWireFormat.Mask}");
+            loggedHeaders.Add($"{header.Name}: {(header.Secret ? CredentialWireFormat.Mask : header.Value)}");
         }
 
         try

@@ -2,6 +2,7 @@ using AngleSharp.Dom;
 using Bunit;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Alerts.Pages;
+using CredentialPortal.Tests.Features.Credentials;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,5 +95,31 @@ public class AlertFormPageTests : PortalComponentTest
         Assert.Equal(("X-Api-Key", true, ""), (stored.Name, stored.Secret, stored.Value));
         var target = await Database.Services.GetRequiredService<CredentialPortal.Features.Delivery.DeliveryTargets>().GetAsync(id);
         Assert.Equal("typed-secret", target!.Alert.WebhookHeaders.Single().Value);
+    }
+
+    [Fact]
+    public async Task A_newly_chosen_credential_is_still_shown_after_going_back_and_next_and_is_the_one_saved()
+    {
+        var original = (await Database.Credentials.CreateAsync(CredentialInputs.ClientId("Original partner"))).Id;
+        var chosen = (await Database.Credentials.CreateAsync(CredentialInputs.ClientId("Chosen partner"))).Id;
+        var id = (await Database.Alerts.CreateAsync(AlertInputs.RuntimeAlert("Switch", new Uri("http://127.0.0.1:9/hook"), original))).Id;
+        var page = Render<AlertFormPage>(p => p.Add(x => x.Id, id));
+        page.WaitForAssertion(() => Assert.Contains("Switch", page.Markup));
+        await NextAsync(page);
+        await NextAsync(page);
+        var autocomplete = page.FindComponent<MudAutocomplete<CredentialChoice>>();
+        await autocomplete.InvokeAsync(() => autocomplete.Instance.OpenMenuAsync());
+        await Popovers.WaitForElements(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Contains("Chosen partner")).ClickAsync(new());
+
+        await Button(page, "Back").ClickAsync(new());
+        await NextAsync(page);
+
+        page.WaitForAssertion(() =>
+        {
+            var shown = page.FindComponent<MudAutocomplete<CredentialChoice>>();
+            Assert.Equal("Chosen partner", shown.Find("input").GetAttribute("value"));
+        });
+        await page.Find("form").SubmitAsync();
+        Assert.Equal(chosen, (await Database.Alerts.GetOverviewAsync(id))!.Alert.CredentialId);
     }
 }
