@@ -55,7 +55,7 @@ public sealed class CredentialsListPage(IPage page) : PortalPage(page)
         ColumnHeader(column).GetByRole(AriaRole.Button, new() { Name = column, Exact = true });
 
     /// <summary>Any snackbar at all (a result, a warning or an error).</summary>
-    public ILocator Snackbars => Page.Locator(".mud-snackbar");
+    public ILocator Snackbars => Page.GetByRole(AriaRole.Alert);
 
     public async Task SearchAsync(string text)
     {
