@@ -50,6 +50,13 @@ public sealed class CredentialsListPage(IPage page) : PortalPage(page)
     public Task SortByAsync(string column) =>
         ColumnHeader(column).GetByText(column, new() { Exact = true }).ClickAsync();
 
+    /// <summary>The keyboard's way into a sortable header: the button inside its label.</summary>
+    public ILocator SortButton(string column) =>
+        ColumnHeader(column).GetByRole(AriaRole.Button, new() { Name = column, Exact = true });
+
+    /// <summary>Any snackbar at all (a result, a warning or an error).</summary>
+    public ILocator Snackbars => Page.GetByRole(AriaRole.Alert);
+
     public async Task SearchAsync(string text)
     {
         await Search.FillAsync(text);

@@ -31,6 +31,6 @@ public abstract class PortalPage(IPage page)
     protected Task WaitForInteractiveAsync() =>
         Expect(Page.Locator("[data-interactive=true]")).ToBeAttachedAsync();
 
-    protected ILocator Heading(string name) =>
+    public ILocator Heading(string name) =>
         Page.GetByRole(AriaRole.Heading, new() { Name = name, Exact = true, Level = 1 });
 }

@@ -1,3 +1,4 @@
+using CredentialPortal.Features.Credentials;
 using AngleSharp.Dom;
 using Bunit;
 using CredentialPortal.Features.Credentials.Pages;
@@ -94,8 +95,10 @@ public class CredentialsPageTests : PortalComponentTest
 
         await firstClick;
         Dialogs.WaitForAssertion(() => Assert.Empty(Dialogs.FindAll("[role=dialog]")));
-        Snackbars.WaitForAssertion(() => Assert.Contains("“keep me” was kept.", Snackbars.Markup));
         Assert.Equal(1, (await Credentials.ListAsync(new())).TotalCount);
+        Assert.Equal(["keep me"], FirstColumn(page));
+        // Nothing happened, so nothing is said.
+        Assert.DoesNotContain("keep me", Snackbars.Markup);
 
         var secondClick = page.Find("button[aria-label=Delete]").ClickAsync(new());
         Dialogs.WaitForAssertion(() => Assert.NotEmpty(Dialogs.FindAll("[role=dialog]")));
@@ -105,5 +108,40 @@ public class CredentialsPageTests : PortalComponentTest
         page.WaitForAssertion(() => Assert.DoesNotContain("keep me", FirstColumn(page)));
         Snackbars.WaitForAssertion(() => Assert.Contains("“keep me” was deleted.", Snackbars.Markup));
         Assert.Equal(0, (await Credentials.ListAsync(new())).TotalCount);
+    }
+
+    [Fact]
+    public async Task Each_sortable_header_is_a_button_and_its_th_tells_the_sort()
+    {
+        await SeedAsync(CredentialInputs.ClientId("bravo"));
+        await SeedAsync(CredentialInputs.ClientId("alpha"));
+        var page = Render<CredentialsPage>();
+        page.WaitForAssertion(() => Assert.Equal(["alpha", "bravo"], FirstColumn(page)));
+        string[] AriaSorts() => page.FindAll("thead th").Take(3).Select(th => th.GetAttribute("aria-sort") ?? "").ToArray();
+        Assert.Equal(["none", "none", "descending"], AriaSorts());
+        Assert.Equal(["Name", "Type", "Last Modified"], page.FindAll("thead th button[type=button]").Select(b => b.TextContent.Trim()));
+
+        // Enter or Space on a focused button clicks it; the click reaches the sort label.
+        await page.FindAll("thead th button").Single(b => b.TextContent.Trim() == "Name").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(["ascending", "none", "none"], AriaSorts()));
+        Assert.Equal(["alpha", "bravo"], FirstColumn(page));
+
+        await page.FindAll("thead th button").Single(b => b.TextContent.Trim() == "Name").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(["descending", "none", "none"], AriaSorts()));
+        Assert.Equal(["bravo", "alpha"], FirstColumn(page));
+    }
+
+    [Fact]
+    public async Task Sorting_by_type_follows_the_type_names_shown()
+    {
+        await SeedAsync(CredentialInputs.ClientId("id"));
+        await SeedAsync(new CredentialInput { Name = "token", Type = CredentialType.BearerToken, FieldName = "Authorization", Secret = "tok_secret_value_9876" });
+        var page = Render<CredentialsPage>();
+        page.WaitForAssertion(() => Assert.Equal(["token", "id"], FirstColumn(page)));
+
+        await SortLabel(page, "Type").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal(["token", "id"], FirstColumn(page)));
+        Assert.Equal("ascending", page.FindAll("thead th")[1].GetAttribute("aria-sort"));
     }
 }

@@ -53,4 +53,19 @@ public class DeleteCredentialDialogTests : PortalComponentTest
 
         Assert.Equal(canceled, (await reference.Result)!.Canceled);
     }
+
+    [Fact]
+    public async Task Cancel_comes_first_and_takes_the_focus_and_Delete_is_filled_red()
+    {
+        await ShowAsync(new CredentialReference("CPU high (Runtime Alert)", "flexible-actions/runtime-alerts/7"));
+
+        var buttons = Dialogs.WaitForElements("[role=dialog] .mud-dialog-actions button");
+        Assert.Equal(["Cancel", "Delete"], buttons.Select(b => b.TextContent.Trim()));
+        Assert.Contains("mud-button-filled-error", buttons[1].ClassList);
+        // The focus goes to Cancel, not to the dialog's frame nor to the first link in the list.
+        var cancelReference = buttons[0].GetAttribute("blazor:elementreference");
+        Dialogs.WaitForAssertion(() => Assert.Contains(JSInterop.Invocations,
+            i => i.Identifier.Contains("focus", StringComparison.OrdinalIgnoreCase)
+                 && i.Arguments.OfType<Microsoft.AspNetCore.Components.ElementReference>().Any(e => e.Id == cancelReference)));
+    }
 }
