@@ -61,19 +61,6 @@ public sealed class CredentialServiceTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(false, new[] { "token", "id", "pair" })]
-    [InlineData(true, new[] { "pair", "id", "token" })]
-    public async Task Sorting_by_type_follows_the_names_the_list_shows(bool descending, string[] expected)
-    {
-        // Bearer Token < Client ID < Client ID and Secret, although Bearer Token was added after the other two.
-        await CreateAsync(CredentialInputs.ClientIdAndSecret("pair"));
-        await CreateAsync(new CredentialInput { Name = "token", Type = CredentialType.BearerToken, FieldName = "Authorization", Secret = "tok_secret_value_9876" });
-        await CreateAsync(CredentialInputs.ClientId("id"));
-
-        Assert.Equal(expected, await NamesAsync(new CredentialListQuery(SortBy: CredentialSort.Type, Descending: descending)));
-    }
-
-    [Theory]
     [InlineData(CredentialSort.LastModified, true)]
     [InlineData(CredentialSort.LastModified, false)]
     [InlineData(CredentialSort.Name, false)]

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Text;
 using CredentialPortal.Data;
 using Microsoft.EntityFrameworkCore;
@@ -153,32 +152,12 @@ public sealed partial class CredentialService
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
-    /// <summary>
-    /// A type's place among the display names the list shows (Basic Auth, Bearer Token, Client ID, ...), as a CASE in
-    /// SQL: the stored number is the order types were added in. Built from <see cref="CredentialTypeNames"/>, so a
-    /// renamed or new type sorts where its name says.
-    /// </summary>
-    private static readonly Expression<Func<Credential, int>> TypeByDisplayName = BuildTypeByDisplayName();
-
-    private static Expression<Func<Credential, int>> BuildTypeByDisplayName()
-    {
-        var credential = Expression.Parameter(typeof(Credential), "c");
-        var type = Expression.Property(credential, nameof(Credential.Type));
-        var byName = Enum.GetValues<CredentialType>().OrderBy(t => t.DisplayName(), StringComparer.OrdinalIgnoreCase).ToArray();
-        Expression rank = Expression.Constant(byName.Length);
-        for (var i = byName.Length - 1; i >= 0; i--)
-        {
-            rank = Expression.Condition(Expression.Equal(type, Expression.Constant(byName[i])), Expression.Constant(i), rank);
-        }
-        return Expression.Lambda<Func<Credential, int>>(rank, credential);
-    }
-
     private static IQueryable<Credential> Order(IQueryable<Credential> source, CredentialSort sort, bool descending) => (sort, descending) switch
     {
         (CredentialSort.Name, false) => source.OrderBy(c => c.Name).ThenBy(c => c.Id),
         (CredentialSort.Name, true) => source.OrderByDescending(c => c.Name).ThenByDescending(c => c.Id),
-        (CredentialSort.Type, false) => source.OrderBy(TypeByDisplayName).ThenByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
-        (CredentialSort.Type, true) => source.OrderByDescending(TypeByDisplayName).ThenBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
+        (CredentialSort.Type, false) => source.OrderBy(c => c.Type).ThenByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
+        (CredentialSort.Type, true) => source.OrderByDescending(c => c.Type).ThenBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
         (_, false) => source.OrderBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
         (_, true) => source.OrderByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
     };
