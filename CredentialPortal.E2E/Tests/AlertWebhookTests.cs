@@ -7,7 +7,7 @@ using CredentialPortal.Features.Alerts;
 namespace CredentialPortal.E2E.Tests;
 
 /// <summary>
-/// Issue 4, "Playwright": an alert's webhook picks a credential, the request that really leaves the portal carries it
+/// An alert's webhook picks a credential, the request that really leaves the portal carries it
 /// as the wire format says, and deleting the credential turns the webhook into No Auth.
 /// </summary>
 public sealed class AlertWebhookTests(BrowserFixture browser) : PortalTest(browser)

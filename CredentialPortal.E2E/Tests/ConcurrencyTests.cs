@@ -3,7 +3,7 @@ using CredentialPortal.E2E.Pages;
 
 namespace CredentialPortal.E2E.Tests;
 
-/// <summary>Issue 3, item 7: two people edit the same credential; the second save is refused, nothing is overwritten.</summary>
+/// <summary>Two people edit the same credential; the second save is refused, nothing is overwritten.</summary>
 public sealed class ConcurrencyTests(BrowserFixture browser) : PortalTest(browser)
 {
     [Fact]

@@ -4,7 +4,7 @@ using CredentialPortal.Features.Credentials;
 
 namespace CredentialPortal.E2E.Tests;
 
-/// <summary>Issue 3, item 2: the Webhook Credentials table.</summary>
+/// <summary>The Webhook Credentials table.</summary>
 public sealed class CredentialListTests(BrowserFixture browser) : PortalTest(browser)
 {
     [Fact]

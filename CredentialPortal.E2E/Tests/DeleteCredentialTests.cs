@@ -2,7 +2,7 @@ using CredentialPortal.E2E.Infrastructure;
 
 namespace CredentialPortal.E2E.Tests;
 
-/// <summary>Issue 3, item 5: Delete asks in a dialog; Cancel keeps, Delete removes for good.</summary>
+/// <summary>Delete asks in a dialog; Cancel keeps, Delete removes for good.</summary>
 public sealed class DeleteCredentialTests(BrowserFixture browser) : PortalTest(browser)
 {
     [Fact]

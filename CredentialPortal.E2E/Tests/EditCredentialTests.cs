@@ -4,7 +4,7 @@ using CredentialPortal.Features.Credentials;
 
 namespace CredentialPortal.E2E.Tests;
 
-/// <summary>Issue 3, item 4 and "Secrets": edit with the type locked; the secret never goes back to the browser.</summary>
+/// <summary>Edit with the type locked; the secret never goes back to the browser.</summary>
 public sealed class EditCredentialTests(BrowserFixture browser) : PortalTest(browser)
 {
     private const string ClientIdValue = "older-client-id-0042";

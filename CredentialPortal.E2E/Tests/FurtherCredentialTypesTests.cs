@@ -10,7 +10,7 @@ using CredentialPortal.Features.Credentials;
 namespace CredentialPortal.E2E.Tests;
 
 /// <summary>
-/// Issue 5, "Playwright": Bearer Token, Basic Auth and HMAC Signature credentials made in the browser, each attached to
+/// Bearer Token, Basic Auth and HMAC Signature credentials made in the browser, each attached to
 /// an alert webhook and sent by Send test to a receiver that checks them as the peer systems would; deleting one turns
 /// its webhook into No Auth. OAuth 2.0, whose receiver also needs a token endpoint, is in <see cref="OAuthCredentialTests"/>.
 /// </summary>

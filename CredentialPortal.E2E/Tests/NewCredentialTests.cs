@@ -3,7 +3,7 @@ using CredentialPortal.Features.Credentials;
 
 namespace CredentialPortal.E2E.Tests;
 
-/// <summary>Issue 3, item 3: + NEW CREDENTIAL, the type revealing its fields, the duplicate-name caution.</summary>
+/// <summary>+ NEW CREDENTIAL, the type revealing its fields, the duplicate-name caution.</summary>
 public sealed class NewCredentialTests(BrowserFixture browser) : PortalTest(browser)
 {
     [Fact]

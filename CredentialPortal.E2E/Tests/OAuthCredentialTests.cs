@@ -16,7 +16,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace CredentialPortal.E2E.Tests;
 
 /// <summary>
-/// Issue 5, "Playwright", OAuth 2.0: credentials of all three grants made in the browser against a real authorization
+/// OAuth 2.0: credentials of all three grants made in the browser against a real authorization
 /// server on loopback (the unit tests' <see cref="TestAuthorizationServer"/>), tried with Test connection, attached to
 /// alert webhooks and sent by Send test to a receiver; the bearer token it got is checked at the server's protected
 /// resource (which accepts only tokens the server issued). For JWT the public key is read off the page and registered

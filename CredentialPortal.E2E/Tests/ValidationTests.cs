@@ -4,7 +4,7 @@ using CredentialPortal.Features.Credentials;
 
 namespace CredentialPortal.E2E.Tests;
 
-/// <summary>Issue 3, item 6: bad input gets a message beside its field; nothing is saved, nothing typed is lost.</summary>
+/// <summary>Bad input gets a message beside its field; nothing is saved, nothing typed is lost.</summary>
 public sealed class ValidationTests(BrowserFixture browser) : PortalTest(browser)
 {
     [Fact]

@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CredentialPortal.Bench;
 
 /// <summary>
-/// Issue 4's "Speed": signed-and-logged test deliveries (<see cref="WebhookSender.SendTestAsync"/> with a Client ID and
+/// The delivery speed measure: signed-and-logged test deliveries (<see cref="WebhookSender.SendTestAsync"/> with a Client ID and
 /// Secret credential in a header: read the alert and credential rows (DeliveryTargets; decrypted again when they
 /// change), apply the wire format, send through the resilient client, write the delivery log row) to a loopback
 /// receiver, one at a time and many at a time, next to a plain HttpClient sending a body of the same shape with the same header to the same receiver in the same run. Target: the portal's path at least 25%
@@ -34,7 +34,7 @@ internal static class DeliveryBench
     private const int QuietMethods = 25;
     private const int MinimumWarmup = 3000;
 
-    // The seed's example credential (issue 4's Playwright story): Base64("link" + "epona") in the clientid header.
+    // The spec's example credential (as in the alert webhook E2E story): Base64("link" + "epona") in the clientid header.
     private const string FieldName = "clientid";
     private const string ClientId = "link";
     private const string Secret = "epona";

@@ -5,7 +5,7 @@ using CredentialPortal.Features.Credentials;
 
 namespace CredentialPortal.Tests.Features.Credentials;
 
-/// <summary>Bearer Token, Basic Auth and HMAC Signature on the wire (seed 003 and Standard Webhooks).</summary>
+/// <summary>Bearer Token, Basic Auth and HMAC Signature on the wire (the product's wire formats and Standard Webhooks).</summary>
 public class FurtherCredentialTypesTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1734789600);
