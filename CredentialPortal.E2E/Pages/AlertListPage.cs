@@ -13,7 +13,7 @@ public sealed class AlertListPage(IPage page, string title) : PortalPage(page)
 
     public override string Path => Title == PlatformEvents ? "flexible-actions/platform-events" : "flexible-actions/runtime-alerts";
 
-    /// <summary>PRODUCT.md: "a control named New alert" (a button, or a link styled as one).</summary>
+    /// <summary>The control named New alert: a button, or a link styled as one (both are allowed).</summary>
     public ILocator NewAlertButton =>
         Page.GetByRole(AriaRole.Button, new() { Name = "New alert", Exact = true })
             .Or(Page.GetByRole(AriaRole.Link, new() { Name = "New alert", Exact = true }));

@@ -23,7 +23,7 @@ public sealed class CredentialFormPage(IPage page, int? id, bool isEdit = false)
 
     public ILocator Secret => Field("Secret");
 
-    // Bearer Token, Basic Auth and HMAC Signature (PRODUCT.md, "Further credential types").
+    // Bearer Token, Basic Auth and HMAC Signature (fixed field labels).
     public ILocator Token => Field("Token");
 
     public ILocator HeaderName => Field("Header Name");
@@ -41,7 +41,7 @@ public sealed class CredentialFormPage(IPage page, int? id, bool isEdit = false)
     /// <summary>The secret Generate secret made, shown once (until the form is left).</summary>
     public ILocator GeneratedSecret => Page.GetByTestId("generated-secret").Locator("code");
 
-    // OAuth 2.0 (PRODUCT.md, "Further credential types"): Client ID, Secret, Username and Password are the fields above.
+    // OAuth 2.0 (fixed field labels): Client ID, Secret, Username and Password are the fields above.
     public ILocator GrantType => Select("Grant Type");
 
     public ILocator AccessTokenUrl => Field("Access Token URL");

@@ -7,7 +7,7 @@ public sealed class CredentialsListPage(IPage page) : PortalPage(page)
 {
     public override string Path => "integrations/webhook-credentials";
 
-    /// <summary>"+ NEW CREDENTIAL": PRODUCT.md allows a button or a link styled as one.</summary>
+    /// <summary>"+ NEW CREDENTIAL": a button or a link styled as one (both are allowed).</summary>
     public ILocator NewCredentialButton =>
         Page.GetByRole(AriaRole.Button, new() { Name = "New credential", Exact = true })
             .Or(Page.GetByRole(AriaRole.Link, new() { Name = "New credential", Exact = true }));

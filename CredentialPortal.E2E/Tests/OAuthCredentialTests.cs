@@ -337,7 +337,7 @@ public sealed class OAuthCredentialTests(BrowserFixture browser) : PortalTest(br
 
     /// <summary>
     /// The server's last accepted JWT request: it verified the signature with the registered JWK, aud, exp and jti
-    /// (else it would have been rejected); read here too, its claims are those PRODUCT.md names.
+    /// (else it would have been rejected); read here too, its claims are the contract's: iss = sub = client id, aud = token URL, exp, jti, kid.
     /// </summary>
     private static void ExpectVerifiedAssertion(TestAuthorizationServer server, string clientId, string keyId)
     {

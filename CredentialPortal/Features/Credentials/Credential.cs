@@ -12,7 +12,7 @@ public enum CredentialType
     OAuth2 = 6,
 }
 
-/// <summary>How an HMAC Signature credential signs (PRODUCT.md, "Further credential types").</summary>
+/// <summary>How an HMAC Signature credential signs (fixed field labels).</summary>
 public enum HmacFormat
 {
     /// <summary><c>X-Signature: t=&lt;unix s&gt;,v1=&lt;hex HMAC-SHA256 of "t.body"&gt;,key=&lt;key id&gt;</c>.</summary>

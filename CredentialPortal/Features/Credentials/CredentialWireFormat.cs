@@ -37,7 +37,7 @@ public sealed record ResolvedCredential(
     public override string ToString() => $"{Type.DisplayName()} credential '{FieldName}' in {Location.DisplayName()}";
 }
 
-/// <summary>How a credential travels on a webhook request (PRODUCT.md, "Wire format" and "Further credential types").</summary>
+/// <summary>How a credential travels on a webhook request (the wire format the README states).</summary>
 public static class CredentialWireFormat
 {
     public const string Mask = "****";

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace CredentialPortal.Features.Credentials.OAuth;
 
-/// <summary>How the portal obtains an access token (PRODUCT.md, "Further credential types", OAuth 2.0).</summary>
+/// <summary>How the portal obtains an access token.</summary>
 public enum OAuthGrantType
 {
     /// <summary>RFC 6749 §4.4 with a client secret.</summary>
@@ -95,7 +95,7 @@ public sealed record OAuthSettings
 
     /// <summary>
     /// Field (a property name of this record) → messages; empty when the settings can request a token. Labels are the
-    /// form's (PRODUCT.md). <paramref name="requireSecrets"/> is false on edit, where an empty secret keeps the stored one.
+    /// form's. <paramref name="requireSecrets"/> is false on edit, where an empty secret keeps the stored one.
     /// </summary>
     public IReadOnlyDictionary<string, string[]> Validate(bool requireSecrets = true)
     {
@@ -235,7 +235,7 @@ public sealed record OAuthSettings
     }
 }
 
-/// <summary>The names the form and the Type column show (PRODUCT.md).</summary>
+/// <summary>The names the form and the Type column show.</summary>
 public static class OAuthNames
 {
     public static string DisplayName(this OAuthGrantType grantType) => grantType switch
