@@ -69,7 +69,7 @@ public sealed class LoopbackReceiver : IAsyncDisposable
         {
             try
             {
-                await (reply.Until ?? Task.Delay(reply.Delay)).WaitAsync(context.RequestAborted);
+                await (reply.Until ?? Task.Delay(reply.Delay, context.RequestAborted)).WaitAsync(context.RequestAborted);
             }
             catch (OperationCanceledException)
             {
