@@ -26,15 +26,20 @@ public sealed class AlertOverviewPage(IPage page, string name) : PortalPage(page
     /// <summary>The outcome of the last Send test: Delivered or Webhook Dispatch Failed, HTTP status, duration, attempts.</summary>
     public ILocator TestOutcome => Page.GetByTestId("test-outcome");
 
+    /// <summary>While Send test runs: which attempt is under way and how long it may take.</summary>
+    public ILocator TestProgress => Page.GetByTestId("test-progress");
+
+    /// <summary>The times of the log's deliveries (the viewer's zone; UTC in their title).</summary>
+    public ILocator DeliveryTimes => DeliveryLog.Locator("time");
+
     public ILocator EditButton =>
         Page.GetByRole(AriaRole.Link, new() { Name = "Edit", Exact = true })
             .Or(Page.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }));
 
     public ILocator DeleteButton => Page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true });
 
-    /// <summary>The delivery log's table: the one whose column headers include Attempts.</summary>
-    public ILocator DeliveryLog => Page.GetByRole(AriaRole.Table)
-        .Filter(new() { Has = Page.GetByRole(AriaRole.Columnheader, new() { Name = "Attempts", Exact = true }) });
+    /// <summary>The delivery log's table (on a phone its column headers are hidden and each row is a card).</summary>
+    public ILocator DeliveryLog => Page.GetByTestId("delivery-log").GetByRole(AriaRole.Table);
 
     /// <summary>The log's deliveries, newest first (not the header, loading or "nothing sent" rows).</summary>
     public ILocator DeliveryRows => DeliveryLog.GetByRole(AriaRole.Row)
@@ -66,6 +71,19 @@ public sealed class AlertOverviewPage(IPage page, string name) : PortalPage(page
         await Expect(SendTestButton).ToBeEnabledAsync();
         await Expect(TestOutcome).ToBeVisibleAsync();
         return TestOutcome;
+    }
+
+    /// <summary>Whether anything makes the page wider than the window (a person would have to scroll sideways).</summary>
+    public Task<bool> OverflowsHorizontallyAsync() =>
+        Page.EvaluateAsync<bool>("() => document.scrollingElement.scrollWidth > window.innerWidth");
+
+    /// <summary>The control lies wholly inside the window's width, so nothing of it is cut off.</summary>
+    public async Task ExpectWithinWindowAsync(ILocator control)
+    {
+        await Expect(control).ToBeVisibleAsync();
+        var box = await control.BoundingBoxAsync() ?? throw new InvalidOperationException("No box: not rendered.");
+        var width = await Page.EvaluateAsync<int>("() => window.innerWidth");
+        Assert.True(box.X >= 0 && box.X + box.Width <= width, $"the control spans {box.X}..{box.X + box.Width}, the window {width} px");
     }
 
     public async Task<AlertFormPage> EditAsync(string listTitle)

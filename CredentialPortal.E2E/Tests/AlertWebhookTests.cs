@@ -259,7 +259,7 @@ public sealed class AlertWebhookTests(BrowserFixture browser) : PortalTest(brows
         var outcome = await overview.SendTestAsync();
         await Expect(outcome).ToContainTextAsync("Webhook Dispatch Failed");
         await Expect(outcome).ToContainTextAsync("HTTP 500");
-        await Expect(outcome).ToContainTextAsync("3 attempt(s)");
+        await Expect(outcome).ToContainTextAsync("after 3 attempts");
         Assert.Equal(3, (await receiver.WaitForRequestsAsync(3)).Count);
 
         await Expect(overview.DeliveryCells(0).Nth(1)).ToContainTextAsync("Webhook Dispatch Failed");

@@ -15,8 +15,11 @@ public sealed class LoopbackReceiver : IAsyncDisposable
 {
     public sealed record Received(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body);
 
-    /// <summary>How to answer one request; requests past the script get 200.</summary>
-    public sealed record Reply(int Status = 200, TimeSpan Delay = default, string? RetryAfter = null, string? Location = null);
+    /// <summary>
+    /// How to answer one request; requests past the script get 200. <paramref name="Until"/>: the answer waits for it (a
+    /// test holds a request open while it looks at the sender, then lets it go).
+    /// </summary>
+    public sealed record Reply(int Status = 200, TimeSpan Delay = default, string? RetryAfter = null, string? Location = null, Task? Until = null);
 
     private readonly WebApplication app;
     private readonly ConcurrentQueue<Reply> script = new();
@@ -62,11 +65,11 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             body));
 
         var reply = script.TryDequeue(out var next) ? next : new Reply();
-        if (reply.Delay > TimeSpan.Zero)
+        if (reply.Delay > TimeSpan.Zero || reply.Until is not null)
         {
             try
             {
-                await Task.Delay(reply.Delay, context.RequestAborted);
+                await (reply.Until ?? Task.Delay(reply.Delay, context.RequestAborted)).WaitAsync(context.RequestAborted);
             }
             catch (OperationCanceledException)
             {

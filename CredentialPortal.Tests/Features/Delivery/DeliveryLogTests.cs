@@ -60,6 +60,21 @@ public sealed class DeliveryLogTests : IAsyncLifetime
         await holder.DisposeAsync();
     }
 
+    /// <summary>
+    /// Completes once the writer has taken its next batch off the queue: from then on it waits for SQLite's write lock
+    /// (while a test holds it), and the rows behind that batch stay queued.
+    /// </summary>
+    private Task WriterTakesBatchAsync()
+    {
+        var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        database.DeliveryLog.BatchTaken = _ =>
+        {
+            database.DeliveryLog.BatchTaken = null;
+            taken.TrySetResult();
+        };
+        return taken.Task;
+    }
+
     /// <summary>Queues the rows now (a call returns at once); the log's writer waits for the lock in SQLite.</summary>
     private List<(WebhookDelivery Row, Task Recorded)> RecordAll(IEnumerable<WebhookDelivery> rows) =>
         rows.Select(row => (row, database.DeliveryLog.RecordAsync(row))).ToList();
@@ -79,13 +94,14 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     public async Task Concurrent_rows_share_commits_and_each_is_committed_when_its_task_completes()
     {
         var holder = await HoldWriteLockAsync();
+        var writing = WriterTakesBatchAsync();
         // Each caller looks for its row the moment its task completes, as the overview does after Send test.
         var calls = RecordAll(Enumerable.Range(0, 40).Select(i => Row(status: 200 + i))).Select(call => (call.Row, Seen: Task.Run(async () =>
         {
             await call.Recorded;
             return await IsCommittedAsync(call.Row.Id);
         }))).ToList();
-        await Task.Delay(300); // all queued behind the first, which waits for the lock
+        await writing; // the first row(s) wait for the lock, the rest are queued behind them
         Assert.All(calls, c => Assert.False(c.Seen.IsCompleted));
         await ReleaseAsync(holder);
 
@@ -117,8 +133,9 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     public async Task A_refused_row_fails_its_own_caller_and_the_rest_of_its_batch_is_committed()
     {
         var holder = await HoldWriteLockAsync();
+        var writing = WriterTakesBatchAsync();
         var calls = RecordAll([Row(), Row(status: 201), Row(alertId: 999_999), Row(status: 202)]);
-        await Task.Delay(300);
+        await writing;
         await ReleaseAsync(holder);
 
         var refused = await Assert.ThrowsAsync<SqliteException>(() => calls[2].Recorded);
@@ -148,8 +165,9 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     {
         // The table disappears while rows wait: the batch's transaction fails as a whole.
         var holder = await HoldWriteLockAsync("ALTER TABLE WebhookDeliveries RENAME TO WebhookDeliveriesAway;");
+        var writing = WriterTakesBatchAsync();
         var calls = RecordAll(Enumerable.Range(0, 5).Select(i => Row(status: 200 + i)));
-        await Task.Delay(300);
+        await writing;
         await ReleaseAsync(holder);
 
         foreach (var (_, recorded) in calls)
@@ -172,10 +190,11 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     public async Task Disposing_writes_what_is_queued_and_refuses_later_rows()
     {
         var holder = await HoldWriteLockAsync();
+        var writing = WriterTakesBatchAsync();
         var calls = RecordAll(Enumerable.Range(0, 3).Select(i => Row(status: 200 + i)));
-        await Task.Delay(300);
+        await writing;
         var disposing = Task.Run(() => database.DeliveryLog.Dispose());
-        await Task.Delay(100);
+        await database.DeliveryLog.Closing; // Dispose has begun and now waits for the writer, which waits for the lock
         // A row offered while Dispose waits for the writer is refused, and only that row.
         await Assert.ThrowsAsync<ObjectDisposedException>(() => database.DeliveryLog.RecordAsync(Row()));
         await ReleaseAsync(holder);
@@ -193,13 +212,14 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     public async Task A_caller_does_not_wait_for_the_write_its_row_is_committed_in_the_background()
     {
         var holder = await HoldWriteLockAsync();
+        var writing = WriterTakesBatchAsync();
         var row = Row();
 
         // Another connection holds the write lock: the call still returns at once (the writer waits, not the caller).
         var returned = System.Diagnostics.Stopwatch.StartNew();
         var recorded = database.DeliveryLog.RecordAsync(row);
         Assert.InRange(returned.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
-        await Task.Delay(200);
+        await writing;
         Assert.False(recorded.IsCompleted);
 
         await ReleaseAsync(holder);
@@ -210,14 +230,35 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     [Fact]
     public async Task Rows_that_arrive_as_the_writer_goes_idle_are_still_written()
     {
-        // Spaced about one batch window apart, so that rows keep landing around the moment the writer gives up its role:
-        // a lost wake-up would leave one waiting until the next row (here: never, the wait times out).
-        for (var i = 0; i < 200; i++)
+        // Each next row is offered at the very moment the writer is about to give up its role (from the writer's own
+        // thread, just before it goes idle): the caller finds it still working and does not wake it, so a lost wake-up
+        // would leave that row waiting until the next one (here: never, and the chain stops).
+        const int Chained = 100;
+        var last = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var offered = 0;
+        database.DeliveryLog.GoingIdle = () =>
+        {
+            var n = ++offered; // the writer's thread only
+            if (n < Chained)
+            {
+                _ = database.DeliveryLog.RecordAsync(Row());
+            }
+            else if (n == Chained)
+            {
+                last.TrySetResult(database.DeliveryLog.RecordAsync(Row()));
+            }
+        };
+
+        await database.DeliveryLog.RecordAsync(Row()).WaitAsync(TimeSpan.FromSeconds(10));
+        await (await last.Task.WaitAsync(TimeSpan.FromSeconds(10))).WaitAsync(TimeSpan.FromSeconds(10));
+        database.DeliveryLog.GoingIdle = null;
+
+        // And rows offered back to back from another thread, around whatever the writer is doing then.
+        for (var i = 0; i < 100; i++)
         {
             await database.DeliveryLog.RecordAsync(Row()).WaitAsync(TimeSpan.FromSeconds(10));
-            Thread.Sleep(TimeSpan.FromMilliseconds(1 + i % 3 * 0.4));
         }
-        Assert.Equal(200, (await database.DeliveryLog.ListAsync(alert, 0, 1)).TotalCount);
+        Assert.Equal(1 + Chained + 100, (await database.DeliveryLog.ListAsync(alert, 0, 1)).TotalCount);
     }
 
     [Fact]

@@ -59,6 +59,20 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
     internal int Checkpoints { get; private set; }
 
     /// <summary>
+    /// Called on the writer's thread with each batch it has taken from the queue, before writing it (tests: from here on
+    /// the writer waits for SQLite's write lock, if another connection holds it).
+    /// </summary>
+    internal Action<int>? BatchTaken { get; set; }
+
+    /// <summary>Called on the writer's thread as it finds the queue empty and is about to go idle (tests).</summary>
+    internal Action? GoingIdle { get; set; }
+
+    private readonly TaskCompletionSource closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once <see cref="Dispose"/> has begun: rows offered from then on are refused (tests).</summary>
+    internal Task Closing => closing.Task;
+
+    /// <summary>
     /// Queues the row and returns a task that completes once it is committed (its Id set), or faults with what kept it
     /// out. A row once queued is written even if <paramref name="cancellationToken"/> fires afterwards, so that the
     /// caller is never told "cancelled" about a row that is in the log.
@@ -167,6 +181,7 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
                     continue;
                 }
             }
+            GoingIdle?.Invoke();
             // A full fence between giving up the role and the last look: a row queued after that look finds idle set
             // and wakes the writer; one queued before it is seen here.
             Interlocked.Exchange(ref idle, 1);
@@ -188,6 +203,7 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
         {
             return;
         }
+        BatchTaken?.Invoke(batch.Count);
         try
         {
             Write(batch);
@@ -357,6 +373,7 @@ public sealed partial class DeliveryLog(IDbContextFactory<PortalDbContext> dbFac
         {
             return;
         }
+        closing.TrySetResult();
         Thread? running;
         lock (gate)
         {

@@ -46,24 +46,27 @@ public static class DeliveryRegistration
         client.AddResilienceHandler("webhook", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue;
-                // No overall timeout: at most three attempts of TimeoutSeconds each and two delays of at most
-                // MaxRetryAfter (a Retry-After and the back-off alike) already bound a send; another timeout strategy
-                // would cost a timer per request.
-                pipeline.AddRetry(new HttpRetryStrategyOptions
+                // No overall timeout: at most MaxAttempts attempts of TimeoutSeconds each and the delays between them,
+                // each at most MaxRetryAfter (a Retry-After and the back-off alike), already bound a send; another timeout
+                // strategy would cost a timer per request.
+                if (options.MaxAttempts > 1)
                 {
-                    MaxRetryAttempts = 2,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = TimeSpan.FromMilliseconds(options.RetryBaseDelayMilliseconds),
-                    MaxDelay = MaxRetryAfter,
-                    // Connection errors, timeouts, 408, 429 and 5xx; never a refused destination.
-                    ShouldHandle = args => ValueTask.FromResult(
-                        args.Outcome.Exception is not DestinationRefusedException
-                        && args.Outcome.Exception?.InnerException is not DestinationRefusedException
-                        && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
-                    ShouldRetryAfterHeader = false,
-                    DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
-                });
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = options.MaxAttempts - 1,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        Delay = TimeSpan.FromMilliseconds(options.RetryBaseDelayMilliseconds),
+                        MaxDelay = MaxRetryAfter,
+                        // Connection errors, timeouts, 408, 429 and 5xx; never a refused destination.
+                        ShouldHandle = args => ValueTask.FromResult(
+                            args.Outcome.Exception is not DestinationRefusedException
+                            && args.Outcome.Exception?.InnerException is not DestinationRefusedException
+                            && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                        ShouldRetryAfterHeader = false,
+                        DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                    });
+                }
                 pipeline.AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds));
             });
         // Added after the resilience handler, so it runs inside the retries: once per attempt.

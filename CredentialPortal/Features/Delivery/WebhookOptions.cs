@@ -23,6 +23,10 @@ public sealed class WebhookOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int TokenResponseMaxBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Attempts of one delivery at most, the first included (retries: connection errors, timeouts, 408, 429, 5xx).</summary>
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = 3;
+
     /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>
     [Range(0, 60_000)]
     public int RetryBaseDelayMilliseconds { get; set; } = 500;

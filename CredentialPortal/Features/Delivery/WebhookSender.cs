@@ -20,6 +20,12 @@ public sealed record DeliveryOutcome(bool Delivered, int? StatusCode, int Attemp
 }
 
 /// <summary>
+/// Where a delivery stands while it runs: attempt <see cref="Attempt"/> of at most <see cref="MaxAttempts"/> has gone
+/// out and is given up after <see cref="Timeout"/> without an answer (the Webhooks settings the retry pipeline uses).
+/// </summary>
+public sealed record DeliveryProgress(int Attempt, int MaxAttempts, TimeSpan Timeout);
+
+/// <summary>
 /// Sends alert webhooks through the resilient "webhook" HttpClient (timeouts, retries, no redirects, SSRF checks at
 /// connect time), applies the credential by the domain's wire format, and records each delivery in the alert's log.
 /// </summary>
@@ -37,9 +43,11 @@ public sealed partial class WebhookSender(
 
     /// <summary>
     /// Sends a test notification now; returns once the receiver has answered or the delivery has failed. Null when the
-    /// alert does not exist. The log row follows: <see cref="DeliveryOutcome.Logged"/>.
+    /// alert does not exist. The log row follows: <see cref="DeliveryOutcome.Logged"/>. <paramref name="progress"/> hears
+    /// of each attempt as it goes out.
     /// </summary>
-    public async Task<DeliveryOutcome?> SendTestAsync(int alertId, CancellationToken cancellationToken = default)
+    public async Task<DeliveryOutcome?> SendTestAsync(int alertId, IProgress<DeliveryProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         // The alert and its credential in one read (kept decrypted while neither row changes: DeliveryTargets).
         if (await targets.GetAsync(alertId, cancellationToken) is not { } target)
@@ -51,16 +59,19 @@ public sealed partial class WebhookSender(
         // Straight to UTF-8: the bytes sent (and signed) with no string in between.
         var body = JsonSerializer.SerializeToUtf8Bytes(new TestNotification(true, alert.Id, alert.Name, alert.Kind.WireName(),
             alert.TriggerSummary(), time.GetUtcNow()), Json);
-        return await SendAsync(target, body, isTest: true, cancellationToken);
+        return await SendAsync(target, body, isTest: true, cancellationToken, progress);
     }
 
     private sealed record TestNotification(bool IsTest, int AlertId, string AlertName, string Kind, string Trigger, DateTimeOffset Timestamp);
 
-    internal async Task<DeliveryOutcome> SendAsync(DeliveryTarget target, byte[] body, bool isTest, CancellationToken cancellationToken)
+    internal async Task<DeliveryOutcome> SendAsync(DeliveryTarget target, byte[] body, bool isTest, CancellationToken cancellationToken,
+        IProgress<DeliveryProgress>? progress = null)
     {
         var (alert, credential) = target;
         var started = Stopwatch.GetTimestamp();
-        var attempts = new AttemptCounter();
+        var settings = options.CurrentValue;
+        var attempts = new AttemptCounter(progress is null ? null
+            : attempt => progress.Report(new DeliveryProgress(attempt, settings.MaxAttempts, TimeSpan.FromSeconds(settings.TimeoutSeconds))));
         var method = alert.WebhookMethod;
         var loggedUrl = alert.WebhookUrl ?? "";
         var loggedHeaders = new List<string>();
@@ -141,7 +152,7 @@ public sealed partial class WebhookSender(
         }
         catch (TimeoutRejectedException)
         {
-            error = $"No response within {options.CurrentValue.TimeoutSeconds} s.";
+            error = $"No response within {settings.TimeoutSeconds} s.";
         }
         catch (HttpRequestException ex)
         {
@@ -225,15 +236,22 @@ public sealed partial class WebhookSender(
     private sealed class DeliveryRefusedException(string message) : Exception(message);
 }
 
-/// <summary>Counts the attempts of one delivery: the handler sits inside the retry pipeline.</summary>
-public sealed class AttemptCounter
+/// <summary>
+/// Counts the attempts of one delivery (the handler sits inside the retry pipeline) and tells <c>started</c> of each
+/// as it goes out.
+/// </summary>
+public sealed class AttemptCounter(Action<int>? started = null)
 {
     public static readonly HttpRequestOptionsKey<AttemptCounter> Key = new("CredentialPortal.DeliveryAttempts");
     private int count;
 
     public int Count => count;
 
-    public void Increment() => Interlocked.Increment(ref count);
+    public void Increment()
+    {
+        var attempt = Interlocked.Increment(ref count); // counted whether or not anyone listens
+        started?.Invoke(attempt);
+    }
 }
 
 public sealed class AttemptCountingHandler : DelegatingHandler

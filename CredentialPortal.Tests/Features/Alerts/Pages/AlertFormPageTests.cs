@@ -36,6 +36,8 @@ public class AlertFormPageTests : PortalComponentTest
 
         gate.Armed = true;
         var first = page.Find("form").SubmitAsync();
+        // Webhook is off: Save asks first; the save starts once confirmed.
+        await Dialogs.WaitForElement("[data-testid=dialog-confirm]").ClickAsync(new());
         await gate.WaitForHeldAsync(1);
         page.WaitForAssertion(() => Assert.True(Button(page, "Save").HasAttribute("disabled")));
         var second = page.Find("form").SubmitAsync(); // Enter again while the first save waits

@@ -25,6 +25,7 @@ public sealed class OAuthTokenCacheTests
     /// <summary>A scripted token endpoint: numbered tokens, the grant of each request, an optional gate to hold answers.</summary>
     private sealed class TokenEndpoint : HttpMessageHandler
     {
+        private readonly TaskCompletionSource firstRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int count;
 
         public ConcurrentQueue<Dictionary<string, string>> Requests { get; } = new();
@@ -34,6 +35,9 @@ public sealed class OAuthTokenCacheTests
         public TaskCompletionSource? Gate { get; set; }
         public int Count => Volatile.Read(ref count);
 
+        /// <summary>Completes once the first token request has arrived.</summary>
+        public Task FirstRequest => firstRequest.Task;
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var form = (await request.Content!.ReadAsStringAsync(cancellationToken)).Split('&')
@@ -41,6 +45,7 @@ public sealed class OAuthTokenCacheTests
                 .ToDictionary(pair => WebUtility.UrlDecode(pair[0]), pair => WebUtility.UrlDecode(pair[1]));
             Requests.Enqueue(form);
             var n = Interlocked.Increment(ref count);
+            firstRequest.TrySetResult();
             if (Gate is { } gate)
             {
                 await gate.Task.WaitAsync(cancellationToken);
@@ -185,11 +190,13 @@ public sealed class OAuthTokenCacheTests
         var (cache, _, endpoint, http) = Create();
         endpoint.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var callers = Enumerable.Range(0, 50).Select(_ => Task.Run(() => cache.GetTokenAsync(http, Key, Settings()))).ToArray();
-        await WaitUntilAsync(() => endpoint.Count == 1);
-        await Task.Delay(50); // give any second request the chance to start
+        // Each caller has joined a request (or started one) by the time its call returns; all of them return while the
+        // first request is held at the endpoint, so none can be answered from the cache.
+        var callers = new ConcurrentBag<Task<OAuthTokenResult>>();
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => callers.Add(cache.GetTokenAsync(http, Key, Settings())))));
+        await endpoint.FirstRequest;
         endpoint.Gate.SetResult();
-        var results = await Task.WhenAll(callers);
+        var results = await Task.WhenAll(callers); // a second request would have been counted before its callers got an answer
 
         Assert.Equal(1, endpoint.Count);
         Assert.All(results, r => Assert.Equal("token-1", r.Token!.AccessToken));
@@ -204,7 +211,7 @@ public sealed class OAuthTokenCacheTests
 
         var impatient = cache.GetTokenAsync(http, Key, Settings(), cancel.Token);
         var patient = cache.GetTokenAsync(http, Key, Settings());
-        await WaitUntilAsync(() => endpoint.Count == 1);
+        await endpoint.FirstRequest;
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient);
@@ -276,14 +283,5 @@ public sealed class OAuthTokenCacheTests
         using var services = new ServiceCollection().AddSingleton(TimeProvider.System).AddSingleton<OAuthTokenCache>().BuildServiceProvider();
 
         Assert.Same(services.GetRequiredService<OAuthTokenCache>(), services.GetRequiredService<OAuthTokenCache>());
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-        Assert.True(condition());
     }
 }
