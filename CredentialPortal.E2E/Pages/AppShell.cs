@@ -7,6 +7,20 @@ public sealed class AppShell(IPage page)
 
     public ILocator LogOutButton => Page.GetByRole(AriaRole.Button, new() { Name = "Log out", Exact = true });
 
+    /// <summary>The app bar's palette switch: a toggle button (aria-pressed) named Dark mode.</summary>
+    public ILocator DarkModeToggle => Page.GetByRole(AriaRole.Banner).GetByRole(AriaRole.Button, new() { Name = "Dark mode", Exact = true });
+
+    /// <summary>At phone width: the app bar's account menu (email, Change password, Log out).</summary>
+    public ILocator AccountMenuButton => Page.GetByRole(AriaRole.Banner).GetByRole(AriaRole.Button, new() { Name = "Account", Exact = true });
+
+    public ILocator MenuItem(string name) => Page.GetByRole(AriaRole.Menuitem, new() { Name = name, Exact = true });
+
+    /// <summary>The brand in the app bar.</summary>
+    public ILocator Brand => Page.GetByRole(AriaRole.Banner).GetByText("CredentialPortal", new() { Exact = true });
+
+    /// <summary>Whether the page shows the dark palette (the layout says which one it renders).</summary>
+    public ILocator DarkPalette => Page.Locator("[data-theme=dark]");
+
     public ILocator Navigation => Page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
 
     /// <summary>A group's toggle carries the group's name (e.g. "Toggle Integrations").</summary>

@@ -11,6 +11,11 @@ public sealed class ChangePasswordPage(IPage page) : PortalPage(page)
 
     public ILocator ConfirmPassword => Page.GetByLabel("Confirm password", new() { Exact = true });
 
+    /// <summary>The messages shown beside the Old password and New password fields.</summary>
+    public ILocator OldPasswordMessage => Page.Locator(".account-field", new() { Has = OldPassword }).Locator(".validation-message");
+
+    public ILocator NewPasswordMessage => Page.Locator(".account-field", new() { Has = NewPassword }).Locator(".validation-message");
+
     public ILocator UpdateButton => Page.GetByRole(AriaRole.Button, new() { Name = "Update password", Exact = true });
 
     public ILocator Status => Page.GetByRole(AriaRole.Alert);

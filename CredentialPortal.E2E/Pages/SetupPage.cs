@@ -14,6 +14,9 @@ public sealed class SetupPage(IPage page) : PortalPage(page)
 
     public ILocator Password => Page.GetByLabel("Password", new() { Exact = true });
 
+    /// <summary>The message shown beside the Password field.</summary>
+    public ILocator PasswordMessage => Page.Locator(".account-field", new() { Has = Password }).Locator(".validation-message");
+
     public ILocator ConfirmPassword => Page.GetByLabel("Confirm password", new() { Exact = true });
 
     public ILocator CreateButton => Page.GetByRole(AriaRole.Button, new() { Name = "Create administrator", Exact = true });
