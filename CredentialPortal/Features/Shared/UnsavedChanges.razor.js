@@ -1,0 +1,15 @@
+// The browser's own "Leave site?" prompt for reload, close and links outside the app, while a form has unsaved changes.
+let unsaved = false;
+
+function onBeforeUnload(event) {
+    if (unsaved) {
+        event.preventDefault();
+        event.returnValue = "";
+    }
+}
+
+window.addEventListener("beforeunload", onBeforeUnload);
+
+export function setUnsaved(value) {
+    unsaved = value;
+}
