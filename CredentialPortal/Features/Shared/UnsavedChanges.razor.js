@@ -12,4 +12,6 @@ window.addEventListener("beforeunload", onBeforeUnload);
 
 export function setUnsaved(value) {
     unsaved = value;
+    // Also on the page, where a test (or a style) can see that leaving would ask.
+    document.documentElement.toggleAttribute("data-unsaved-changes", value);
 }
