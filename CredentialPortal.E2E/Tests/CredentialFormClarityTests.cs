@@ -30,21 +30,23 @@ public sealed class CredentialFormClarityTests(BrowserFixture browser) : PortalT
         await Expect(form.Secret).ToHaveCountAsync(0);
         await Expect(form.SavedState("Secret")).ToHaveTextAsync("Configured · ends in …y123");
 
-        // Typing both values previews the request as the spec writes it, for the header and the query parameter.
+        // Typed values stay hidden, and so does what they make, until shown; shown, the preview reads as the spec writes it,
+        // for the header and the query parameter.
         await form.ReplaceAsync("Client ID");
         await form.ClientId.FillAsync("link");
         await form.ReplaceAsync("Secret");
         await form.Secret.FillAsync("epona");
+        await Expect(form.Secret).ToHaveAttributeAsync("type", "password");
+        await Expect(form.RequestPreview).ToContainTextAsync("clientid: ****");
+        await form.ShowButton("Client ID").ClickAsync();
+        await form.ShowButton("Secret").ClickAsync();
+        await Expect(form.Secret).ToHaveAttributeAsync("type", "text");
         await Expect(form.RequestPreview).ToContainTextAsync("clientid: bGlua2Vwb25h");
         await form.ChooseLocationAsync("Query Param");
         await Expect(form.RequestPreview).ToContainTextAsync("?clientid=bGlua2Vwb25h");
-
-        // The typed secret is hidden until shown.
-        await Expect(form.Secret).ToHaveAttributeAsync("type", "password");
-        await form.ShowButton("Secret").ClickAsync();
-        await Expect(form.Secret).ToHaveAttributeAsync("type", "text");
         await form.HideButton("Secret").ClickAsync();
         await Expect(form.Secret).ToHaveAttributeAsync("type", "password");
+        await Expect(form.RequestPreview).ToContainTextAsync("?clientid=****");
 
         await form.SaveAsync();
         await list.ExpectOpenAsync();

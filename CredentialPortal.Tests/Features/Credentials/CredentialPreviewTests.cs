@@ -6,7 +6,16 @@ namespace CredentialPortal.Tests.Features.Credentials;
 /// <summary>The form's preview of the request: the wire format's own values, **** for values not typed.</summary>
 public sealed class CredentialPreviewTests
 {
-    private static string[] Preview(CredentialInput input) => input.Preview().Select(l => l.Text).ToArray();
+    private static string[] Preview(CredentialInput input) => input.Preview(showClientId: true, showSecret: true).Select(l => l.Text).ToArray();
+
+    [Fact]
+    public void Hidden_secrets_read_masked_even_when_typed()
+    {
+        var typed = CredentialInputs.ClientIdAndSecret();
+        Assert.Equal(["clientid: ****"], typed.Preview().Select(l => l.Text));
+        Assert.Equal(["clientid: ****"], typed.Preview(showClientId: true).Select(l => l.Text));
+        Assert.Equal(["clientid: bGlua2Vwb25h"], typed.Preview(showClientId: true, showSecret: true).Select(l => l.Text));
+    }
 
     [Fact]
     public void The_spec_examples_read_as_the_spec_writes_them()

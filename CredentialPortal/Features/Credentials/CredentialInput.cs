@@ -85,10 +85,21 @@ public sealed class CredentialInput
         return secret;
     }
 
-    /// <summary>The request these fields make, as the wire format sends it; values not typed (stored ones) read ****.</summary>
-    public IReadOnlyList<PreviewLine> Preview() => Type is { } type
-        ? CredentialWireFormat.Preview(type, FieldName, Location, Format, ClientId, type == CredentialType.OAuth2 ? null : Secret, TokenUrl)
-        : [];
+    /// <summary>
+    /// The request these fields make, as the wire format sends it. Write-only values count only when the person has
+    /// them shown (<paramref name="showClientId"/>, <paramref name="showSecret"/>): otherwise, like values not typed
+    /// (stored ones), what depends on them reads ****.
+    /// </summary>
+    public IReadOnlyList<PreviewLine> Preview(bool showClientId = false, bool showSecret = false)
+    {
+        if (Type is not { } type)
+        {
+            return [];
+        }
+        var clientId = CredentialTypeDescription.Of(type).ClientIdIsSecret && !showClientId ? null : ClientId;
+        var secret = type == CredentialType.OAuth2 || !showSecret ? null : Secret;
+        return CredentialWireFormat.Preview(type, FieldName, Location, Format, clientId, secret, TokenUrl);
+    }
 
     /// <summary>The values the form holds, to tell whether leaving would lose changes. Kept in memory only.</summary>
     public string Snapshot() => System.Text.Json.JsonSerializer.Serialize(this);

@@ -74,10 +74,6 @@ public sealed record CredentialTypeDescription
             ? description
             : new CredentialTypeDescription { Type = type, DisplayName = type.ToString() };
 
-    /// <summary>The types in the order their names sort (as the Type choice lists them).</summary>
-    public static IReadOnlyList<CredentialTypeDescription> ByDisplayName { get; } =
-        All.OrderBy(d => d.DisplayName, StringComparer.OrdinalIgnoreCase).ToList();
-
     /// <summary>The first value's label for this HMAC format: Standard Webhooks has no key id.</summary>
     public string? ClientIdLabelFor(HmacFormat? format) => UsesStandardWebhooks(format) ? null : ClientIdLabel;
 

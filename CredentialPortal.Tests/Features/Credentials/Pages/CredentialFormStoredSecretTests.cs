@@ -42,6 +42,8 @@ public sealed class CredentialFormStoredSecretTests : PortalComponentTest
         Assert.True(string.IsNullOrEmpty(token.Find("input").GetAttribute("value")));
 
         await token.Find("input").InputAsync(new() { Value = "tok_typed" });
+        Assert.Contains("Authorization: Bearer ****", Preview(page)); // hidden while the token is
+        await Button(page, "Show Token").ClickAsync(new());
         Assert.Contains("Authorization: Bearer tok_typed", Preview(page));
 
         await Button(page, "Keep the saved Token").ClickAsync(new());
@@ -100,7 +102,7 @@ public sealed class CredentialFormStoredSecretTests : PortalComponentTest
     }
 
     [Fact]
-    public async Task The_preview_follows_what_is_typed_as_the_spec_shows_it()
+    public async Task The_preview_follows_what_is_typed_as_the_spec_shows_it_once_the_secrets_are_shown()
     {
         var page = Render<CredentialFormPage>();
         await page.InvokeAsync(() => page.FindComponents<MudSelect<CredentialType?>>().Single().Instance.ValueChanged.InvokeAsync(CredentialType.ClientIdAndSecret));
@@ -110,6 +112,9 @@ public sealed class CredentialFormStoredSecretTests : PortalComponentTest
         await Field(page, "Client ID")!.Find("input").InputAsync(new() { Value = "link" });
         Assert.Contains("clientid: ****", Preview(page));
         await Field(page, "Secret")!.Find("input").InputAsync(new() { Value = "epona" });
+        Assert.Contains("clientid: ****", Preview(page)); // the secrets are hidden, so is what they make
+        await Button(page, "Show Client ID").ClickAsync(new());
+        await Button(page, "Show Secret").ClickAsync(new());
         Assert.Contains("clientid: bGlua2Vwb25h", Preview(page));
 
         var location = page.FindComponents<MudSelect<CredentialLocation>>().Single();
