@@ -73,6 +73,37 @@ public sealed class CredentialFormPage(IPage page, int? id, bool isEdit = false)
     /// <summary>The confirmation Regenerate asks for.</summary>
     public ILocator RegenerateDialog => Page.GetByRole(AriaRole.Dialog).Filter(new() { HasText = "Regenerate the key pair?" });
 
+    /// <summary>A saved write-only value (Secret, Token, Password, Value, Client ID) in its stored state.</summary>
+    public ILocator Saved(string label) => Page.GetByRole(AriaRole.Group, new() { Name = $"Saved {label}", Exact = true });
+
+    /// <summary>What the stored state reads: "Configured · ends in …y123" or "Configured".</summary>
+    public ILocator SavedState(string label) => Saved(label).GetByTestId("stored-state");
+
+    public ILocator ReplaceButton(string label) => Page.GetByRole(AriaRole.Button, new() { Name = $"Replace {label}", Exact = true });
+
+    public ILocator KeepSavedButton(string label) => Page.GetByRole(AriaRole.Button, new() { Name = $"Keep the saved {label}", Exact = true });
+
+    /// <summary>The show/hide toggle of a secret input ("Show Secret", then "Hide Secret").</summary>
+    public ILocator ShowButton(string label) => Page.GetByRole(AriaRole.Button, new() { Name = $"Show {label}", Exact = true });
+
+    public ILocator HideButton(string label) => Page.GetByRole(AriaRole.Button, new() { Name = $"Hide {label}", Exact = true });
+
+    public ILocator CopyButton(string what) => Page.GetByRole(AriaRole.Button, new() { Name = $"Copy {what}", Exact = true });
+
+    /// <summary>How the credential will be sent, as the form previews it.</summary>
+    public ILocator RequestPreview => Page.GetByRole(AriaRole.Group, new() { Name = "Request preview", Exact = true });
+
+    /// <summary>The question asked when the form is left with unsaved changes.</summary>
+    public ILocator LeaveDialog => Page.GetByRole(AriaRole.Dialog).Filter(new() { HasText = "Leave without saving?" });
+
+    /// <summary>Replace on a saved value: its empty input appears and takes the typing.</summary>
+    public async Task ReplaceAsync(string label)
+    {
+        await ReplaceButton(label).ClickAsync();
+        await Expect(Field(label)).ToBeVisibleAsync();
+        await Expect(Field(label)).ToHaveValueAsync("");
+    }
+
     public ILocator SaveButton => Page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true });
 
     public ILocator CancelButton => Page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true });
@@ -106,6 +137,8 @@ public sealed class CredentialFormPage(IPage page, int? id, bool isEdit = false)
     public Task ChooseTypeAsync(string type) => ChooseAsync(Type, type);
 
     public Task ChooseLocationAsync(string location) => ChooseAsync(Location, location);
+
+    public Task ChooseFormatAsync(string format) => ChooseAsync(Format, format);
 
     public Task ChooseGrantTypeAsync(string grantType) => ChooseAsync(GrantType, grantType);
 

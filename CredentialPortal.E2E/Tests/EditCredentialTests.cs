@@ -26,10 +26,11 @@ public sealed class EditCredentialTests(BrowserFixture browser) : PortalTest(bro
         await Expect(form.Type).ToHaveAccessibleDescriptionAsync(new Regex("delete.*create a new one", RegexOptions.IgnoreCase));
         await Expect(form.FieldName).ToHaveValueAsync("clientid");
         await Expect(form.Location).ToHaveValueAsync("Header");
-        await Expect(form.ClientId).ToHaveValueAsync("");
-        await Expect(form.Secret).ToHaveValueAsync("");
-        // The form says a secret is set, with its last 4 characters as a hint.
-        await Expect(form.Secret).ToHaveAccessibleDescriptionAsync(new Regex("5150"));
+        // The form says the client id and the secret are set, with their last 4 characters as a hint, and offers Replace.
+        await Expect(form.SavedState("Client ID")).ToHaveTextAsync("Configured · ends in …0042");
+        await Expect(form.SavedState("Secret")).ToHaveTextAsync("Configured · ends in …5150");
+        await Expect(form.ClientId).ToHaveCountAsync(0);
+        await Expect(form.Secret).ToHaveCountAsync(0);
         await ExpectNoPlaintextAsync(form.Page);
 
         // Reloading the edit page: still nothing of the secret in what the server sent.
@@ -68,6 +69,7 @@ public sealed class EditCredentialTests(BrowserFixture browser) : PortalTest(bro
         var list = await LogInAndOpenCredentialsAsync();
 
         var form = await list.EditAsync("Rotating");
+        await form.ReplaceAsync("Secret");
         await form.Secret.FillAsync("Rotated-Secret-Plaintext-8080");
         await form.SaveAsync();
         await list.ExpectOpenAsync();
@@ -79,8 +81,7 @@ public sealed class EditCredentialTests(BrowserFixture browser) : PortalTest(bro
         Assert.Equal(ClientIdValue, stored.ClientId);
 
         form = await list.EditAsync("Rotating");
-        await Expect(form.Secret).ToHaveValueAsync("");
-        await Expect(form.Secret).ToHaveAccessibleDescriptionAsync(new Regex("8080"));
+        await Expect(form.SavedState("Secret")).ToHaveTextAsync("Configured · ends in …8080");
         Assert.DoesNotContain("Rotated-Secret-Plaintext-8080", await form.Page.ContentAsync());
     }
 

@@ -143,11 +143,10 @@ public sealed class FurtherCredentialTypesTests(BrowserFixture browser) : Portal
         await Expect(edit.Type).ToBeDisabledAsync();
         await Expect(edit.Type).ToHaveValueAsync("Bearer Token");
         await Expect(edit.HeaderName).ToHaveValueAsync("Authorization");
-        await Expect(edit.Token).ToHaveValueAsync("");
-        await Expect(edit.Token).ToHaveAccessibleDescriptionAsync(new Regex("2345"));
+        await Expect(edit.SavedState("Token")).ToHaveTextAsync(new Regex("ends in …2345$"));
         Assert.DoesNotContain(Token, await viewer.ContentAsync());
         await edit.ReloadAsync();
-        await Expect(edit.Token).ToHaveAccessibleDescriptionAsync(new Regex("2345"));
+        await Expect(edit.SavedState("Token")).ToHaveTextAsync(new Regex("ends in …2345$"));
         Assert.DoesNotContain(Token, await viewer.ContentAsync());
         Assert.True(wire.FrameCount > 0, "The circuit's WebSocket frames were not recorded.");
         Assert.True(await wire.SawAsync("Orders bearer"), "The recorder misses what the server sends.");
@@ -173,10 +172,11 @@ public sealed class FurtherCredentialTypesTests(BrowserFixture browser) : Portal
         await form.SaveAsync();
         await credentials.ExpectOpenAsync();
 
-        // Standard Webhooks: Generate secret switches the format, hides Header Name and shows the secret once.
+        // Standard Webhooks, chosen first: Header Name and Key ID go, and Generate secret makes a whsec_ secret shown once.
         form = await credentials.NewCredentialAsync();
         await form.Name.FillAsync("Ledger standard");
         await form.ChooseTypeAsync("HMAC Signature");
+        await form.ChooseFormatAsync("Standard Webhooks");
         var whsec = await form.GenerateSecretAsync();
         Assert.Matches(@"^whsec_[A-Za-z0-9+/]+={0,2}$", whsec);
         Assert.Equal(32, Convert.FromBase64String(whsec["whsec_".Length..]).Length);

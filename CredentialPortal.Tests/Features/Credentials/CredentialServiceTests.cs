@@ -229,8 +229,9 @@ public sealed class CredentialServiceTests : IAsyncLifetime
     [Fact]
     public async Task The_edit_view_carries_only_hints_of_long_enough_secrets()
     {
-        var longId = await CreateAsync(CredentialInputs.ClientIdAndSecret(clientId: "client-0001", secret: "sk_live_abcdefWXYZ"));
-        var shortId = await CreateAsync(CredentialInputs.ClientIdAndSecret(clientId: "link", secret: "epona"));
+        // 12 characters or more keep a hint; "client-0001" (11) gives away too much of itself in 4.
+        var longId = await CreateAsync(CredentialInputs.ClientIdAndSecret(clientId: "client-00000001", secret: "sk_live_abcdefWXYZ"));
+        var shortId = await CreateAsync(CredentialInputs.ClientIdAndSecret(clientId: "client-0001", secret: "epona"));
 
         var withHints = await Service.GetForEditAsync(longId);
         Assert.Equal(("0001", "WXYZ", true), (withHints!.ClientIdHint, withHints.SecretHint, withHints.HasSecret));

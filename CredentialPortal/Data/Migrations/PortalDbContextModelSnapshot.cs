@@ -168,6 +168,10 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<int?>("ClientAuthentication")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClientIdHint")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
@@ -197,6 +201,10 @@ namespace CredentialPortal.Data.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("NOCASE");
 
+                    b.Property<string>("PasswordHint")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProtectedClientId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -221,6 +229,10 @@ namespace CredentialPortal.Data.Migrations
                         .HasMaxLength(4096)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SecretHint")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("SigningAlgorithm")
                         .HasColumnType("INTEGER");
 
@@ -230,6 +242,12 @@ namespace CredentialPortal.Data.Migrations
 
                     b.Property<int>("Type")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TypeName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -246,7 +264,7 @@ namespace CredentialPortal.Data.Migrations
                     b.HasIndex("Name", "Id")
                         .HasDatabaseName("IX_Credentials_Name");
 
-                    b.HasIndex("Type", "LastModifiedUtc", "Id")
+                    b.HasIndex("TypeName", "LastModifiedUtc", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("IX_Credentials_Type");
 

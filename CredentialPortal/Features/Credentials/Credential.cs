@@ -34,14 +34,39 @@ public enum CredentialLocation
 /// </summary>
 public class Credential
 {
+    private CredentialType type;
+
     public int Id { get; set; }
     public required string Name { get; set; }
-    public CredentialType Type { get; set; }
+
+    /// <summary>Setting the type also sets <see cref="TypeName"/>, the key the list sorts the Type column by.</summary>
+    public CredentialType Type
+    {
+        get => type;
+        set
+        {
+            type = value;
+            TypeName = value.DisplayName();
+        }
+    }
+
+    /// <summary>
+    /// The type's display name, stored so that sorting by Type follows the names the list shows and still walks an index
+    /// (the enum's order is not the names' order).
+    /// </summary>
+    public string TypeName { get; private set; } = "";
+
     public required string FieldName { get; set; }
     public CredentialLocation Location { get; set; }
     /// <summary>Empty for types without a first value (Bearer Token).</summary>
     public string ProtectedClientId { get; set; } = "";
     public string? ProtectedSecret { get; set; }
+
+    // Set at save time (CredentialHint.Of): the last 4 characters of a long enough write-only value, else null. The
+    // stored state of the form reads them without decrypting anything.
+    public string? ClientIdHint { get; set; }
+    public string? SecretHint { get; set; }
+    public string? PasswordHint { get; set; }
 
     /// <summary>HMAC Signature only.</summary>
     public HmacFormat? Format { get; set; }
@@ -72,16 +97,7 @@ public class Credential
 
 public static class CredentialTypeNames
 {
-    public static string DisplayName(this CredentialType type) => type switch
-    {
-        CredentialType.ClientId => "Client ID",
-        CredentialType.ClientIdAndSecret => "Client ID and Secret",
-        CredentialType.BearerToken => "Bearer Token",
-        CredentialType.BasicAuth => "Basic Auth",
-        CredentialType.HmacSignature => "HMAC Signature",
-        CredentialType.OAuth2 => "OAuth 2.0",
-        _ => type.ToString(),
-    };
+    public static string DisplayName(this CredentialType type) => CredentialTypeDescription.Of(type).DisplayName;
 
     public static string DisplayName(this HmacFormat format) => format switch
     {
@@ -90,41 +106,19 @@ public static class CredentialTypeNames
     };
 
     /// <summary>The label of the first value (stored as ProtectedClientId), or null when the type has none.</summary>
-    public static string? ClientIdLabel(this CredentialType type) => type switch
-    {
-        CredentialType.ClientId => "Value",
-        CredentialType.ClientIdAndSecret or CredentialType.OAuth2 => "Client ID",
-        CredentialType.BasicAuth => "Username",
-        CredentialType.HmacSignature => "Key ID",
-        _ => null,
-    };
+    public static string? ClientIdLabel(this CredentialType type) => CredentialTypeDescription.Of(type).ClientIdLabel;
 
     /// <summary>The label of the first value for this type and HMAC format: Standard Webhooks has no key id.</summary>
-    public static string? ClientIdLabel(this CredentialType type, HmacFormat? format) =>
-        type == CredentialType.HmacSignature && format == HmacFormat.StandardWebhooks ? null : type.ClientIdLabel();
+    public static string? ClientIdLabel(this CredentialType type, HmacFormat? format) => CredentialTypeDescription.Of(type).ClientIdLabelFor(format);
 
-    /// <summary>
-    /// The label of the write-only secret (stored as ProtectedSecret), or null when the type has none. OAuth 2.0 has one
-    /// only for the grants that authenticate the client with a secret.
-    /// </summary>
-    public static string? SecretLabel(this CredentialType type) => type switch
-    {
-        CredentialType.ClientIdAndSecret or CredentialType.HmacSignature or CredentialType.OAuth2 => "Secret",
-        CredentialType.BearerToken => "Token",
-        CredentialType.BasicAuth => "Password",
-        _ => null,
-    };
+    /// <summary>The label of the write-only secret (stored as ProtectedSecret), or null when the type has none.</summary>
+    public static string? SecretLabel(this CredentialType type) => CredentialTypeDescription.Of(type).SecretLabel;
 
     /// <summary>Whether the person picks the header or query field name and location (the spec's two types).</summary>
-    public static bool HasLocation(this CredentialType type) => type is CredentialType.ClientId or CredentialType.ClientIdAndSecret;
+    public static bool HasLocation(this CredentialType type) => CredentialTypeDescription.Of(type).HasLocation;
 
     /// <summary>The header name a new credential of the type starts with.</summary>
-    public static string DefaultFieldName(this CredentialType type) => type switch
-    {
-        CredentialType.BearerToken or CredentialType.BasicAuth or CredentialType.OAuth2 => "Authorization",
-        CredentialType.HmacSignature => "X-Signature",
-        _ => "",
-    };
+    public static string DefaultFieldName(this CredentialType type) => CredentialTypeDescription.Of(type).DefaultHeaderName ?? "";
 
     public static string DisplayName(this CredentialLocation location) => location switch
     {

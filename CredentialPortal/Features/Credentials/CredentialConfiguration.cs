@@ -16,11 +16,17 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<Credent
         builder.Property(c => c.RefreshTokenUrl).HasMaxLength(OAuth.OAuthSettings.ValueMaxLength);
         builder.Property(c => c.Scopes).HasMaxLength(OAuth.OAuthSettings.ValueMaxLength);
 
+        builder.Property(c => c.TypeName).HasMaxLength(64).UseCollation("NOCASE");
+        builder.Property(c => c.ClientIdHint).HasMaxLength(4);
+        builder.Property(c => c.SecretHint).HasMaxLength(4);
+        builder.Property(c => c.PasswordHint).HasMaxLength(4);
+
         // One index per list order; each ends in Id so that every order is total (paging is stable and reversible).
         builder.HasIndex(c => new { c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_LastModified");
         builder.HasIndex(c => new { c.Name, c.Id }).HasDatabaseName("IX_Credentials_Name");
-        // Type sorts break ties newest first, so the index runs that way too and serves both directions.
-        builder.HasIndex(c => new { c.Type, c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_Type").IsDescending(false, true, true);
+        // Type sorts by the name the list shows (TypeName) and breaks ties newest first, so the index runs that way too
+        // and serves both directions.
+        builder.HasIndex(c => new { c.TypeName, c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_Type").IsDescending(false, true, true);
         // A repeated create (double click, Enter twice) carries the same key: the database keeps it to one row.
         builder.HasIndex(c => c.IdempotencyKey).IsUnique();
     }

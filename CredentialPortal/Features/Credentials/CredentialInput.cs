@@ -5,7 +5,7 @@ namespace CredentialPortal.Features.Credentials;
 /// <summary>
 /// What the credential form binds. <see cref="ClientId"/> is the first value (Value, Client ID, Username, Key ID)
 /// and <see cref="Secret"/> the write-only one (Secret, Token, Password), as <see cref="CredentialTypeNames"/>
-/// labels them per type. On edit, an empty ClientId or Secret keeps the stored one.
+/// labels them per type. On edit, an empty write-only value (Secret, a Client ID's Value) keeps the stored one.
 /// </summary>
 public sealed class CredentialInput
 {
@@ -25,7 +25,7 @@ public sealed class CredentialInput
     public string? Scopes { get; set; }
     public OAuthClientAuthentication ClientAuthentication { get; set; } = OAuthClientAuthentication.BasicAuthHeader;
 
-    /// <summary>Write-only like the secret: on edit, empty keeps the stored one.</summary>
+    /// <summary>The resource owner's user name (Password Credentials): an identifier, shown on edit.</summary>
     public string? Username { get; set; }
 
     /// <summary>Write-only like the secret: on edit, empty keeps the stored one.</summary>
@@ -44,11 +44,12 @@ public sealed class CredentialInput
     {
         GrantType = GrantType,
         TokenUrl = TokenUrl?.Trim() ?? "",
-        ClientId = KeepIfEmpty(ClientId, stored?.ClientId) ?? "",
+        // The client id and the user name are identifiers the form shows and sends back; only secrets are kept when empty.
+        ClientId = ClientId ?? "",
         Scopes = Scopes,
         Secret = KeepIfEmpty(Secret, stored?.Secret),
         ClientAuthentication = ClientAuthentication,
-        Username = KeepIfEmpty(Username, stored?.Username),
+        Username = Username,
         Password = KeepIfEmpty(Password, stored?.Password),
         RefreshTokenUrl = string.IsNullOrWhiteSpace(RefreshTokenUrl) ? null : RefreshTokenUrl.Trim(),
         SigningAlgorithm = SigningAlgorithm,
@@ -56,6 +57,52 @@ public sealed class CredentialInput
     };
 
     private static string? KeepIfEmpty(string? typed, string? stored) => string.IsNullOrEmpty(typed) ? stored : typed;
+
+    /// <summary>
+    /// The type was chosen: a new credential starts with its type's header name; a name the person typed (anything but
+    /// another type's default) is kept.
+    /// </summary>
+    public void ApplyTypeDefaults()
+    {
+        var defaults = CredentialTypeDescription.All.Select(d => d.DefaultHeaderName ?? "");
+        if (string.IsNullOrWhiteSpace(FieldName) || defaults.Contains(FieldName))
+        {
+            FieldName = Type is { } type ? CredentialTypeDescription.Of(type).DefaultHeaderName ?? "" : "";
+        }
+    }
+
+    /// <summary>
+    /// Generate secret: a new secret for the chosen HMAC format, put in <see cref="Secret"/> and returned (null when the
+    /// type has none to generate). The format stays the person's choice.
+    /// </summary>
+    public string? GenerateSecret()
+    {
+        var secret = Type is { } type ? CredentialTypeDescription.Of(type).NewSecret(Format) : null;
+        if (secret is not null)
+        {
+            Secret = secret;
+        }
+        return secret;
+    }
+
+    /// <summary>
+    /// The request these fields make, as the wire format sends it. Write-only values count only when the person has
+    /// them shown (<paramref name="showClientId"/>, <paramref name="showSecret"/>): otherwise, like values not typed
+    /// (stored ones), what depends on them reads ****.
+    /// </summary>
+    public IReadOnlyList<PreviewLine> Preview(bool showClientId = false, bool showSecret = false)
+    {
+        if (Type is not { } type)
+        {
+            return [];
+        }
+        var clientId = CredentialTypeDescription.Of(type).ClientIdIsSecret && !showClientId ? null : ClientId;
+        var secret = type == CredentialType.OAuth2 || !showSecret ? null : Secret;
+        return CredentialWireFormat.Preview(type, FieldName, Location, Format, clientId, secret, TokenUrl);
+    }
+
+    /// <summary>The values the form holds, to tell whether leaving would lose changes. Kept in memory only.</summary>
+    public string Snapshot() => System.Text.Json.JsonSerializer.Serialize(this);
 
     /// <summary>The version the editor loaded; a save against a newer one is refused.</summary>
     public int Version { get; set; }
@@ -67,7 +114,10 @@ public sealed class CredentialInput
     public Guid? IdempotencyKey { get; set; }
 }
 
-/// <summary>A stored credential as the edit form sees it: no secret, only whether one is set and a short hint.</summary>
+/// <summary>
+/// A stored credential as the edit form sees it: identifiers (Key ID, Username, an OAuth client id) in full, write-only
+/// values only as whether they are set and the hint saved with them (<see cref="CredentialHint"/>).
+/// </summary>
 public sealed record CredentialForEdit(
     int Id,
     string Name,
@@ -82,6 +132,18 @@ public sealed record CredentialForEdit(
     int Version,
     OAuthForEdit? OAuth = null)
 {
+    /// <summary>The first value when it is an identifier the form shows (see <see cref="CredentialTypeDescription.ClientIdIsSecret"/>).</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>Whether a write-only first value is stored (a Client ID's Value, a Client ID and Secret's Client ID).</summary>
+    public bool HasClientId { get; init; }
+
+    /// <summary>Whether the stored secret is a whsec_ one, which a switch to Standard Webhooks can keep.</summary>
+    public bool SecretIsStandardWebhooksKey { get; init; }
+
+    /// <summary>What an edit that leaves the write-only fields alone keeps, as the rules need it.</summary>
+    public CredentialRules.StoredValues Kept => new(HasClientId, SecretIsStandardWebhooksKey);
+
     public CredentialInput ToInput() => new()
     {
         Name = Name,
@@ -89,17 +151,19 @@ public sealed record CredentialForEdit(
         FieldName = FieldName,
         Location = Location,
         Format = Format,
+        ClientId = ClientId,
         GrantType = OAuth?.GrantType ?? OAuthGrantType.ClientCredentials,
         TokenUrl = OAuth?.TokenUrl,
         Scopes = OAuth?.Scopes,
         ClientAuthentication = OAuth?.ClientAuthentication ?? OAuthClientAuthentication.BasicAuthHeader,
+        Username = OAuth?.Username,
         RefreshTokenUrl = OAuth?.RefreshTokenUrl,
         SigningAlgorithm = OAuth?.SigningAlgorithm ?? OAuthSigningAlgorithm.RS256,
         Version = Version,
     };
 }
 
-/// <summary>A stored OAuth 2.0 credential's settings as the edit form sees them: hints for the write-only values, the public key.</summary>
+/// <summary>A stored OAuth 2.0 credential's settings as the edit form sees them: the password's hint, the public key.</summary>
 public sealed record OAuthForEdit(
     OAuthGrantType GrantType,
     string TokenUrl,
@@ -107,7 +171,7 @@ public sealed record OAuthForEdit(
     OAuthClientAuthentication ClientAuthentication,
     string? RefreshTokenUrl,
     OAuthSigningAlgorithm SigningAlgorithm,
-    string? UsernameHint,
+    string? Username,
     string? PasswordHint,
     bool HasPassword,
     OAuthPublicKey? PublicKey);

@@ -141,8 +141,11 @@ public static class CredentialRules
             ? null
             : $"{label} must use visible ASCII characters and spaces only: no line breaks, TAB, DEL or other control characters, no non-ASCII text.";
 
-    /// <summary>Field name → messages; empty when the input is valid.</summary>
-    public static Dictionary<string, string[]> Validate(CredentialInput input, bool isCreate)
+    /// <summary>
+    /// Field name → messages; empty when the input is valid. On edit (<paramref name="stored"/> set) an empty write-only
+    /// value keeps the stored one; identifiers the form shows (Key ID, Username) are required like on create.
+    /// </summary>
+    public static Dictionary<string, string[]> Validate(CredentialInput input, bool isCreate, StoredValues? stored = null)
     {
         var errors = new ValidationErrors();
 
@@ -157,14 +160,14 @@ public static class CredentialRules
         }
 
         var type = input.Type ?? CredentialType.ClientId;
+        var kind = CredentialTypeDescription.Of(type);
         if (type == CredentialType.OAuth2)
         {
             ValidateOAuth(input, isCreate, errors);
             return errors.ToDictionary();
         }
 
-        var fieldLabel = type.HasLocation() ? "Field Name" : "Header Name";
-        if (type.HasLocation() && !Enum.IsDefined(input.Location))
+        if (kind.HasLocation && !Enum.IsDefined(input.Location))
         {
             errors.Add(nameof(input.Location), "Choose where the credential goes: Header or Query Param.");
         }
@@ -173,12 +176,11 @@ public static class CredentialRules
             errors.Add(nameof(input.Format), "Choose a signature format.");
         }
 
-        // Basic Auth always goes in Authorization, and Standard Webhooks names its own headers.
-        var hasFieldName = type != CredentialType.BasicAuth && !(type == CredentialType.HmacSignature && input.Format == HmacFormat.StandardWebhooks);
-        var inHeader = !type.HasLocation() || input.Location == CredentialLocation.Header;
-        if (!hasFieldName)
+        var fieldLabel = kind.FieldNameLabel(input.Format);
+        var inHeader = kind.SendsInHeader(input.Location);
+        if (fieldLabel is null)
         {
-            // nothing to name
+            // the type names its own header
         }
         else if (string.IsNullOrWhiteSpace(input.FieldName))
         {
@@ -193,12 +195,13 @@ public static class CredentialRules
             errors.Add(nameof(input.FieldName), headerError);
         }
 
-        var clientIdLabel = type.ClientIdLabel(input.Format);
+        var clientIdLabel = kind.ClientIdLabelFor(input.Format);
+        var clientIdKept = !isCreate && kind.ClientIdIsSecret && stored?.HasClientId != false;
         if (clientIdLabel is null)
         {
             // the type has no such value
         }
-        else if (isCreate && string.IsNullOrEmpty(input.ClientId))
+        else if (string.IsNullOrEmpty(input.ClientId) && !clientIdKept)
         {
             errors.Add(nameof(input.ClientId), $"{clientIdLabel} is required.");
         }
@@ -211,7 +214,8 @@ public static class CredentialRules
             errors.Add(nameof(input.ClientId), "Username must not contain a colon (RFC 7617).");
         }
 
-        var secretLabel = type.SecretLabel();
+        var secretLabel = kind.SecretLabel;
+        var standardWebhooks = type == CredentialType.HmacSignature && input.Format == HmacFormat.StandardWebhooks;
         if (secretLabel is null)
         {
             // the type has no secret
@@ -224,21 +228,25 @@ public static class CredentialRules
         {
             errors.Add(nameof(input.Secret), $"{secretLabel} must be at most {ValueMaxLength} characters.");
         }
-        else if (type == CredentialType.HmacSignature && input.Format == HmacFormat.StandardWebhooks
-                 && !string.IsNullOrEmpty(input.Secret) && StandardWebhooksKey(input.Secret) is null)
+        else if (standardWebhooks && !string.IsNullOrEmpty(input.Secret) && StandardWebhooksKey(input.Secret) is null)
         {
             errors.Add(nameof(input.Secret), "A Standard Webhooks secret is whsec_ followed by 24 to 64 Base64 bytes; use Generate secret.");
+        }
+        else if (standardWebhooks && string.IsNullOrEmpty(input.Secret) && stored is { SecretIsStandardWebhooksKey: false })
+        {
+            // Switched to Standard Webhooks on edit: the kept secret is not a whsec_ one.
+            errors.Add(nameof(input.Secret), "Standard Webhooks needs a whsec_ secret: replace the saved one (Generate secret makes one).");
         }
 
         foreach (var (field, value, label) in new[]
                  {
-                     (nameof(input.FieldName), input.FieldName, fieldLabel),
+                     (nameof(input.FieldName), input.FieldName, fieldLabel ?? "Header Name"),
                      (nameof(input.ClientId), input.ClientId, clientIdLabel ?? "Value"),
                      (nameof(input.Secret), input.Secret, secretLabel ?? "Secret"),
                  })
         {
             // A header name's own rule already refuses every control character.
-            if (HasForbiddenControlChars(value) && !(field == nameof(input.FieldName) && hasFieldName && inHeader))
+            if (HasForbiddenControlChars(value) && !(field == nameof(input.FieldName) && fieldLabel is not null && inHeader))
             {
                 errors.Add(field, $"{label} must not contain line breaks (CR, LF) or NUL characters.");
             }
@@ -247,23 +255,18 @@ public static class CredentialRules
         return errors.ToDictionary();
     }
 
-    // On edit an empty Client ID keeps the stored one, which the form does not have: this stands in for it.
-    private static readonly OAuth.OAuthSettings KeptOnEdit = new() { GrantType = default, TokenUrl = "", ClientId = "(kept)" };
+    /// <summary>What an edit keeps when a write-only field is left alone; the rules need it where a kept value must fit.</summary>
+    public sealed record StoredValues(bool HasClientId, bool SecretIsStandardWebhooksKey);
+
+    // On edit the form holds no write-only value; the rules treat them as kept (see ValidateOAuth).
+    private static readonly OAuth.OAuthSettings KeptOnEdit = new() { GrantType = default, TokenUrl = "", ClientId = "" };
 
     /// <summary>
     /// OAuth 2.0: the settings' own rules, field by field. On edit, empty write-only values keep the stored ones; the
     /// service checks the merged settings again (a grant switched on edit may need a value that was never stored).
     /// </summary>
-    private static void ValidateOAuth(CredentialInput input, bool isCreate, ValidationErrors errors)
-    {
-        foreach (var (field, messages) in input.ToOAuthSettings(isCreate ? null : KeptOnEdit).Validate(requireSecrets: isCreate))
-        {
-            foreach (var message in messages)
-            {
-                errors.Add(field, message);
-            }
-        }
-    }
+    private static void ValidateOAuth(CredentialInput input, bool isCreate, ValidationErrors errors) =>
+        input.ToOAuthSettings(isCreate ? null : KeptOnEdit).Validate(errors, requireSecrets: isCreate);
 
     /// <summary>The signing key of a Standard Webhooks secret (whsec_ + Base64 of 24 to 64 bytes), or null.</summary>
     public static byte[]? StandardWebhooksKey(string secret)
@@ -283,6 +286,9 @@ public static class CredentialRules
             return null;
         }
     }
+
+    /// <summary>A new secret for the t=,v1=,key= format: 32 random bytes as 64 lowercase hex characters.</summary>
+    public static string NewHmacSecret() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A new Standard Webhooks secret: whsec_ and 32 random bytes.</summary>
     public static string NewStandardWebhooksSecret() =>

@@ -156,8 +156,8 @@ public sealed partial class CredentialService
     {
         (CredentialSort.Name, false) => source.OrderBy(c => c.Name).ThenBy(c => c.Id),
         (CredentialSort.Name, true) => source.OrderByDescending(c => c.Name).ThenByDescending(c => c.Id),
-        (CredentialSort.Type, false) => source.OrderBy(c => c.Type).ThenByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
-        (CredentialSort.Type, true) => source.OrderByDescending(c => c.Type).ThenBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
+        (CredentialSort.Type, false) => source.OrderBy(c => c.TypeName).ThenByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
+        (CredentialSort.Type, true) => source.OrderByDescending(c => c.TypeName).ThenBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
         (_, false) => source.OrderBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
         (_, true) => source.OrderByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
     };

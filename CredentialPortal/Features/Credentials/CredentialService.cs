@@ -31,7 +31,8 @@ public sealed partial class CredentialService(
             return null;
         }
 
-        var secret = Unprotect(credential.ProtectedSecret);
+        var kind = CredentialTypeDescription.Of(credential.Type);
+        var hasClientId = !string.IsNullOrEmpty(credential.ProtectedClientId);
         return new CredentialForEdit(
             credential.Id,
             credential.Name,
@@ -39,12 +40,19 @@ public sealed partial class CredentialService(
             credential.FieldName,
             credential.Location,
             credential.Format,
-            Hint(Unprotect(credential.ProtectedClientId)),
-            Hint(secret),
-            secret is not null,
+            credential.ClientIdHint,
+            credential.SecretHint,
+            credential.ProtectedSecret is not null,
             credential.LastModifiedUtc,
             credential.Version,
-            OAuthForEdit(credential));
+            OAuthForEdit(credential))
+        {
+            // Identifiers are shown; a write-only first value never leaves the service.
+            ClientId = kind.ClientIdIsSecret ? null : Unprotect(credential.ProtectedClientId),
+            HasClientId = hasClientId,
+            SecretIsStandardWebhooksKey = credential.Type == CredentialType.HmacSignature
+                && CredentialRules.StandardWebhooksKey(Unprotect(credential.ProtectedSecret) ?? "") is not null,
+        };
     }
 
     private OAuthForEdit? OAuthForEdit(Credential credential)
@@ -60,8 +68,8 @@ public sealed partial class CredentialService(
             oauth.ClientAuthentication,
             oauth.RefreshTokenUrl,
             oauth.SigningAlgorithm,
-            Hint(oauth.Username),
-            Hint(oauth.Password),
+            oauth.Username,
+            credential.PasswordHint,
             oauth.Password is not null,
             // The public half only: the private key never leaves the service.
             oauth.PrivateKeyPem is { } key && OAuthKeys.IsValidPrivateKey(key) ? OAuthKeys.PublicKeyOf(key, oauth.SigningAlgorithm) : null);
@@ -96,9 +104,11 @@ public sealed partial class CredentialService(
         credential.RefreshTokenUrl = password ? oauth.RefreshTokenUrl : null;
         credential.SigningAlgorithm = oauth.SigningAlgorithm;
         credential.ProtectedClientId = Protect(oauth.ClientId) ?? "";
-        credential.ProtectedSecret = oauth.UsesSecret ? Protect(oauth.Secret) : null;
+        credential.ClientIdHint = null; // shown in full
+        SetSecret(credential, oauth.UsesSecret ? oauth.Secret : null);
         credential.ProtectedUsername = password ? Protect(oauth.Username) : null;
         credential.ProtectedPassword = password ? Protect(oauth.Password) : null;
+        credential.PasswordHint = password ? CredentialHint.Of(oauth.Password) : null;
         credential.ProtectedPrivateKey = oauth.GrantType == OAuthGrantType.ClientCredentialsWithJwt ? Protect(oauth.PrivateKeyPem) : null;
     }
 
@@ -152,8 +162,19 @@ public sealed partial class CredentialService(
 
     private string? Protect(string? value) => string.IsNullOrEmpty(value) ? null : protector.Protect(value);
 
-    /// <summary>The last 4 characters, only when that leaves most of the value unsaid.</summary>
-    internal static string? Hint(string? value) => value is { Length: >= 8 } ? value[^4..] : null;
+    /// <summary>Stores the secret encrypted, with its hint (null clears both).</summary>
+    private void SetSecret(Credential credential, string? secret)
+    {
+        credential.ProtectedSecret = Protect(secret);
+        credential.SecretHint = CredentialHint.Of(secret);
+    }
+
+    /// <summary>Stores the first value encrypted; a write-only one gets a hint, an identifier (shown in full) none.</summary>
+    private void SetClientId(Credential credential, string? clientId)
+    {
+        credential.ProtectedClientId = Protect(clientId) ?? "";
+        credential.ClientIdHint = CredentialTypeDescription.Of(credential.Type).ClientIdIsSecret ? CredentialHint.Of(clientId) : null;
+    }
 
     /// <summary>Whether another credential already has this name (names need not be unique; the form cautions).</summary>
     public async Task<bool> IsNameTakenAsync(string name, int? exceptId = null, CancellationToken cancellationToken = default)
@@ -188,15 +209,14 @@ public sealed partial class CredentialService(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
+        var kind = CredentialTypeDescription.Of(type);
         var credential = new Credential
         {
             Name = input.Name.Trim(),
             Type = type,
-            FieldName = FieldName(type, input),
-            Location = type.HasLocation() ? input.Location : CredentialLocation.Header,
+            FieldName = kind.StoredFieldName(input.Format, input.FieldName),
+            Location = kind.HasLocation ? input.Location : CredentialLocation.Header,
             Format = type == CredentialType.HmacSignature ? input.Format : null,
-            ProtectedClientId = type.ClientIdLabel(input.Format) is null ? "" : Protect(input.ClientId) ?? "",
-            ProtectedSecret = type.SecretLabel() is null ? null : Protect(input.Secret),
             CreatedUtc = now,
             LastModifiedUtc = now,
             Version = 1,
@@ -205,6 +225,11 @@ public sealed partial class CredentialService(
         if (oauth is not null)
         {
             StoreOAuth(credential, oauth);
+        }
+        else
+        {
+            SetClientId(credential, kind.ClientIdLabelFor(input.Format) is null ? null : input.ClientId);
+            SetSecret(credential, kind.SecretLabel is null ? null : input.Secret);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -249,16 +274,18 @@ public sealed partial class CredentialService(
         }
 
         input.Type = credential.Type;
-        var errors = CredentialRules.Validate(input, isCreate: false);
+        var kind = CredentialTypeDescription.Of(credential.Type);
+        var kept = new CredentialRules.StoredValues(
+            HasClientId: !string.IsNullOrEmpty(credential.ProtectedClientId),
+            SecretIsStandardWebhooksKey: CredentialRules.StandardWebhooksKey(Unprotect(credential.ProtectedSecret) ?? "") is not null);
+        var errors = new ValidationErrors();
+        errors.AddAll(CredentialRules.Validate(input, isCreate: false, kept));
         // OAuth 2.0 again with the stored values filled in: a grant switched on edit may need values never stored.
         var oauth = credential.Type == CredentialType.OAuth2 ? input.ToOAuthSettings(StoredOAuth(credential)) : null;
-        foreach (var (field, messages) in oauth?.Validate(requireSecrets: true) ?? new Dictionary<string, string[]>())
+        oauth?.Validate(errors, requireSecrets: true);
+        if (!errors.IsEmpty)
         {
-            errors[field] = errors.TryGetValue(field, out var shown) ? shown.Union(messages).ToArray() : messages;
-        }
-        if (errors.Count > 0)
-        {
-            return SaveResult.Invalid(errors);
+            return SaveResult.Invalid(errors.ToDictionary());
         }
 
         if (input.Version != credential.Version)
@@ -274,23 +301,10 @@ public sealed partial class CredentialService(
         // The database re-checks the version on UPDATE, which catches a save that raced this one since the read above.
         db.Entry(credential).Property(c => c.Version).OriginalValue = input.Version;
         credential.Name = input.Name.Trim();
-        credential.FieldName = FieldName(credential.Type, input);
-        credential.Location = credential.Type.HasLocation() ? input.Location : CredentialLocation.Header;
+        credential.FieldName = kind.StoredFieldName(input.Format, input.FieldName);
+        credential.Location = kind.HasLocation ? input.Location : CredentialLocation.Header;
         if (credential.Type == CredentialType.HmacSignature)
         {
-            if (input.Format != credential.Format && input.Format == HmacFormat.StandardWebhooks && string.IsNullOrEmpty(input.Secret)
-                && CredentialRules.StandardWebhooksKey(Unprotect(credential.ProtectedSecret) ?? "") is null)
-            {
-                return SaveResult.Invalid(new Dictionary<string, string[]>
-                {
-                    [nameof(input.Secret)] = ["Standard Webhooks needs a whsec_ secret: generate or enter one."],
-                });
-            }
-            if (input.Format == HmacFormat.TimestampSignatureKey && string.IsNullOrEmpty(input.ClientId) && string.IsNullOrEmpty(credential.ProtectedClientId))
-            {
-                // Saved as Standard Webhooks, which has no key id: t=,v1=,key= needs one now.
-                return SaveResult.Invalid(new Dictionary<string, string[]> { [nameof(input.ClientId)] = ["Key ID is required."] });
-            }
             credential.Format = input.Format;
         }
         if (oauth is not null)
@@ -299,13 +313,17 @@ public sealed partial class CredentialService(
         }
         else
         {
-            if (credential.Type.ClientIdLabel(input.Format) is not null && !string.IsNullOrEmpty(input.ClientId))
+            if (kind.ClientIdLabelFor(input.Format) is null)
             {
-                credential.ProtectedClientId = Protect(input.ClientId)!;
+                SetClientId(credential, null); // Standard Webhooks has no key id
             }
-            if (credential.Type.SecretLabel() is not null && !string.IsNullOrEmpty(input.Secret))
+            else if (!string.IsNullOrEmpty(input.ClientId))
             {
-                credential.ProtectedSecret = Protect(input.Secret);
+                SetClientId(credential, input.ClientId);
+            }
+            if (kind.SecretLabel is not null && !string.IsNullOrEmpty(input.Secret))
+            {
+                SetSecret(credential, input.Secret);
             }
         }
         credential.LastModifiedUtc = time.GetUtcNow().UtcDateTime;
@@ -322,12 +340,6 @@ public sealed partial class CredentialService(
         tokens.Remove(id); // tokens fetched with the old settings (and their refresh tokens) must not outlive them
         return new SaveResult(SaveStatus.Saved, id);
     }
-
-    /// <summary>The stored field or header name: fixed where the type names its own header.</summary>
-    private static string FieldName(CredentialType type, CredentialInput input) =>
-        type is CredentialType.BasicAuth or CredentialType.OAuth2 || (type == CredentialType.HmacSignature && input.Format == HmacFormat.StandardWebhooks)
-            ? type.DefaultFieldName()
-            : input.FieldName.Trim();
 
     /// <summary>What points at the credential, for the delete confirmation.</summary>
     public async Task<IReadOnlyList<CredentialReference>> FindReferencesAsync(int id, CancellationToken cancellationToken = default)

@@ -25,11 +25,21 @@ public sealed record ResolvedCredential(
     {
         CredentialType.ClientId => ClientId,
         CredentialType.ClientIdAndSecret => Base64(ClientId + Secret),
-        CredentialType.BearerToken => FieldName.Equals("Authorization", StringComparison.OrdinalIgnoreCase) ? $"Bearer {Secret}" : Secret ?? "",
+        CredentialType.BearerToken => SendsBearerScheme ? $"Bearer {Secret}" : Secret ?? "",
         CredentialType.BasicAuth => "Basic " + Base64($"{ClientId}:{Secret}"),
         CredentialType.OAuth2 => throw new InvalidOperationException("An OAuth 2.0 credential sends an access token; use OAuthTokenCache.SendAsync."),
         _ => throw new InvalidOperationException("An HMAC signature depends on the request body; use CredentialWireFormat.Sign."),
     };
+
+    /// <summary>The wire value with the secret part masked: the scheme a header value starts with stays readable.</summary>
+    public string MaskedWireValue => Type switch
+    {
+        CredentialType.BearerToken when SendsBearerScheme => $"Bearer {CredentialWireFormat.Mask}",
+        CredentialType.BasicAuth => $"Basic {CredentialWireFormat.Mask}",
+        _ => CredentialWireFormat.Mask,
+    };
+
+    private bool SendsBearerScheme => FieldName.Equals("Authorization", StringComparison.OrdinalIgnoreCase);
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
@@ -105,11 +115,56 @@ public static class CredentialWireFormat
             var key = CredentialRules.StandardWebhooksKey(secret)
                 ?? throw new InvalidOperationException("The Standard Webhooks secret is not a whsec_ secret.");
             var signature = Convert.ToBase64String(HmacSha256(key, $"{id}.{timestamp}.", body));
-            return [("webhook-id", id), ("webhook-timestamp", timestamp), ("webhook-signature", $"v1,{signature}")];
+            return StandardWebhooksHeaders(id, timestamp, signature);
         }
 
         var hex = Convert.ToHexStringLower(HmacSha256(Encoding.UTF8.GetBytes(secret), $"{timestamp}.", body));
-        return [(credential.FieldName, $"t={timestamp},v1={hex},key={credential.ClientId}")];
+        return [(credential.FieldName, SignatureHeaderValue(timestamp, hex, credential.ClientId))];
+    }
+
+    private static IReadOnlyList<(string Name, string Value)> StandardWebhooksHeaders(string id, string timestamp, string signature) =>
+        [("webhook-id", id), ("webhook-timestamp", timestamp), ("webhook-signature", $"v1,{signature}")];
+
+    private static string SignatureHeaderValue(string timestamp, string signature, string keyId) => $"t={timestamp},v1={signature},key={keyId}";
+
+    /// <summary>
+    /// The request a credential makes, as the form previews it while the person types: every header line or the query
+    /// parameter, computed by the code that sends it. <paramref name="clientId"/> and <paramref name="secret"/> are the
+    /// values typed on the form; null or empty stands for a value not typed (a stored one is never at hand), and the
+    /// value that depends on it reads ****. Body-dependent parts (signatures, timestamps) and the OAuth access token
+    /// are named, not computed.
+    /// </summary>
+    public static IReadOnlyList<PreviewLine> Preview(CredentialType type, string? fieldName, CredentialLocation location, HmacFormat? format,
+        string? clientId, string? secret, string? tokenUrl = null)
+    {
+        var kind = CredentialTypeDescription.Of(type);
+        var name = kind.StoredFieldName(format, fieldName);
+        if (name.Length == 0)
+        {
+            name = "<" + (kind.FieldNameLabel(format) ?? "name") + ">";
+        }
+
+        switch (type)
+        {
+            case CredentialType.OAuth2:
+                var from = string.IsNullOrWhiteSpace(tokenUrl) ? "the Access Token URL" : tokenUrl.Trim();
+                return [PreviewLine.Header("Authorization", $"Bearer <token from {from}>")];
+            case CredentialType.HmacSignature when format == HmacFormat.StandardWebhooks:
+                return StandardWebhooksHeaders("msg_<delivery id>", "<unix time>", "<Base64 HMAC-SHA256 of id.timestamp.body>")
+                    .Select(h => PreviewLine.Header(h.Name, h.Value)).ToList();
+            case CredentialType.HmacSignature:
+                var keyId = string.IsNullOrEmpty(clientId) ? "<Key ID>" : clientId;
+                return [PreviewLine.Header(name, SignatureHeaderValue("<unix time>", "<hex HMAC-SHA256 of t.body>", keyId))];
+        }
+
+        var known = (kind.ClientIdLabelFor(format) is null || !string.IsNullOrEmpty(clientId))
+                    && (kind.SecretLabel is null || !string.IsNullOrEmpty(secret));
+        var credential = new ResolvedCredential(type, name, location, clientId ?? "", secret, format ?? HmacFormat.TimestampSignatureKey);
+        if (!kind.SendsInHeader(location))
+        {
+            return [PreviewLine.Query(QueryPair(name, known ? Uri.EscapeDataString(credential.WireValue) : Mask))];
+        }
+        return [PreviewLine.Header(name, known ? credential.WireValue : credential.MaskedWireValue)];
     }
 
     private static byte[] HmacSha256(byte[] key, string prefix, ReadOnlySpan<byte> body)
@@ -162,7 +217,7 @@ public static class CredentialWireFormat
     public static Uri SetQuery(Uri uri, string name, string encodedValue)
     {
         var builder = new UriBuilder(uri);
-        var pair = Uri.EscapeDataString(name) + "=" + encodedValue;
+        var pair = QueryPair(name, encodedValue);
         var kept = new List<string>();
         var replaced = false;
         foreach (var parameter in builder.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
@@ -185,6 +240,8 @@ public static class CredentialWireFormat
         return builder.Uri;
     }
 
+    private static string QueryPair(string name, string encodedValue) => Uri.EscapeDataString(name) + "=" + encodedValue;
+
     // Names compare decoded, '+' being a space as in form encoding: "client+id", "client%20id" and "client id" are one name.
     private static bool IsNamed(string parameter, string name)
     {
@@ -192,4 +249,12 @@ public static class CredentialWireFormat
         var raw = end < 0 ? parameter : parameter[..end];
         return Uri.UnescapeDataString(raw.Replace('+', ' ')).Equals(name, StringComparison.Ordinal);
     }
+}
+
+/// <summary>One line of a previewed request: a header (<c>name: value</c>) or the query parameter (<c>?name=value</c>).</summary>
+public sealed record PreviewLine(bool InQuery, string Text)
+{
+    public static PreviewLine Header(string name, string value) => new(false, $"{name}: {value}");
+
+    public static PreviewLine Query(string pair) => new(true, "?" + pair);
 }

@@ -11,8 +11,25 @@ public sealed class ValidationErrors
         {
             errors[field] = list = [];
         }
-        list.Add(message);
+        if (!list.Contains(message))
+        {
+            list.Add(message); // two rule sets may say the same thing (the form's rules and the service's merged check)
+        }
     }
+
+    /// <summary>Adds every message of another rule set's answer.</summary>
+    public void AddAll(IReadOnlyDictionary<string, string[]> messages)
+    {
+        foreach (var (field, list) in messages)
+        {
+            foreach (var message in list)
+            {
+                Add(field, message);
+            }
+        }
+    }
+
+    public bool IsEmpty => errors.Count == 0;
 
     public Dictionary<string, string[]> ToDictionary() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 }

@@ -29,8 +29,9 @@ public class CredentialFormDoubleSubmitTests : PortalComponentTest
         await type.InvokeAsync(type.Instance.OpenMenu);
         await Popovers.WaitForElements(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == "Client ID").ClickAsync(new());
         page.WaitForAssertion(() => Assert.Contains(page.FindComponents<MudTextField<string>>(), f => f.Instance.Label == "Value"));
-        await page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Field Name").Find("input").ChangeAsync(new() { Value = "clientid" });
-        await page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Value").Find("input").ChangeAsync(new() { Value = "link" });
+        await page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Field Name").Find("input").InputAsync(new() { Value = "clientid" });
+        // Value is a secret field: it binds as the person types.
+        await page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Value").Find("input").InputAsync(new() { Value = "link" });
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public class CredentialFormPageTests : PortalComponentTest
     [Theory]
     [InlineData("Bearer Token", new[] { "Name", "Type", "Token", "Header Name" }, "Authorization")]
     [InlineData("Basic Auth", new[] { "Name", "Type", "Username", "Password" }, "Authorization")]
-    [InlineData("HMAC Signature", new[] { "Name", "Type", "Key ID", "Secret", "Header Name", "Format" }, "X-Signature")]
+    [InlineData("HMAC Signature", new[] { "Name", "Type", "Format", "Key ID", "Secret", "Header Name" }, "X-Signature")]
     public async Task Each_further_type_reveals_its_own_fields(string type, string[] labels, string defaultHeader)
     {
         var page = Render<CredentialFormPage>();
@@ -76,7 +76,7 @@ public class CredentialFormPageTests : PortalComponentTest
     }
 
     [Fact]
-    public async Task Generate_secret_switches_hmac_to_standard_webhooks_with_a_whsec_secret()
+    public async Task Generate_secret_makes_a_secret_for_the_chosen_format_and_never_switches_it()
     {
         var page = Render<CredentialFormPage>();
         await ChooseTypeAsync(page, "HMAC Signature");
@@ -84,8 +84,15 @@ public class CredentialFormPageTests : PortalComponentTest
         await page.FindAll("button").Single(b => b.TextContent.Trim() == "Generate secret").ClickAsync(new());
 
         var shown = page.Find("[data-testid=generated-secret] code").TextContent;
-        Assert.NotNull(CredentialRules.StandardWebhooksKey(shown));
-        Assert.Equal(["Name", "Type", "Secret", "Format"], Labels(page)); // Standard Webhooks has no key id
+        Assert.Matches("^[0-9a-f]{64}$", shown);
+        Assert.Equal(["Name", "Type", "Format", "Key ID", "Secret", "Header Name"], Labels(page)); // still t=,v1=,key=
+
+        await ChooseAsync<HmacFormat?>(page, "Format", "Standard Webhooks");
+        await page.FindAll("button").Single(b => b.TextContent.Trim() == "Generate secret").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.NotNull(CredentialRules.StandardWebhooksKey(page.Find("[data-testid=generated-secret] code").TextContent)));
+        Assert.Equal(["Name", "Type", "Format", "Secret"], Labels(page)); // Standard Webhooks has no key id
+        Assert.Contains(page.FindAll("button"), b => b.GetAttribute("aria-label") == "Copy secret");
     }
 
     [Fact]
@@ -95,9 +102,10 @@ public class CredentialFormPageTests : PortalComponentTest
 
         var page = Render<CredentialFormPage>(p => p.Add(x => x.Id, id));
 
-        page.WaitForAssertion(() => Assert.Contains("ends in …9876", page.Markup));
+        page.WaitForAssertion(() => Assert.Contains("Configured · ends in …9876", page.Markup));
         Assert.DoesNotContain("tok_secret_value_9876", page.Markup);
-        Assert.Equal(["Name", "Type", "Token", "Header Name"], Labels(page));
+        Assert.Equal(["Name", "Type", "Header Name"], Labels(page)); // the Token is in its stored state, with Replace
+        Assert.Contains(page.FindAll("button"), b => b.GetAttribute("aria-label") == "Replace Token");
     }
 
     [Fact]
@@ -297,12 +305,13 @@ public class CredentialFormPageTests : PortalComponentTest
         jwt.WaitForAssertion(() => Assert.Equal(pair.PublicKey.KeyId, jwt.Find("[data-testid=key-id]").TextContent));
         Assert.DoesNotContain("PRIVATE KEY", jwt.Markup);
         Assert.DoesNotContain(pair.PrivateKeyPem.Split('\n')[1], jwt.Markup);
-        Assert.DoesNotContain("jwt-client-0001", jwt.Markup);
+        Assert.Contains("jwt-client-0001", jwt.Markup); // an identifier, shown and editable
         Assert.Contains(jwt.FindAll("button"), b => b.TextContent.Trim() == "Regenerate");
 
         var password = Render<CredentialFormPage>(p => p.Add(x => x.Id, passwordId));
-        password.WaitForAssertion(() => Assert.Contains("ends in …CCCC", password.Markup));
-        foreach (var hidden in new[] { "client-secret-AAAA", "operator-BBBB", "password-CCCC", "pw-client-0002" })
+        password.WaitForAssertion(() => Assert.Contains("Configured · ends in …CCCC", password.Markup));
+        Assert.Contains("Configured · ends in …AAAA", password.Markup);
+        foreach (var hidden in new[] { "client-secret-AAAA", "password-CCCC" })
         {
             Assert.DoesNotContain(hidden, password.Markup);
         }

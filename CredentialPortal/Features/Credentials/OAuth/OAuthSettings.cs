@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.RegularExpressions;
+using CredentialPortal.Features.Shared;
 
 namespace CredentialPortal.Features.Credentials.OAuth;
 
@@ -99,15 +100,15 @@ public sealed record OAuthSettings
     /// </summary>
     public IReadOnlyDictionary<string, string[]> Validate(bool requireSecrets = true)
     {
-        var errors = new Dictionary<string, List<string>>();
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list))
-            {
-                errors[field] = list = [];
-            }
-            list.Add(message);
-        }
+        var errors = new ValidationErrors();
+        Validate(errors, requireSecrets);
+        return errors.ToDictionary();
+    }
+
+    /// <summary>Adds the messages of <see cref="Validate(bool)"/> to <paramref name="errors"/> (the credential rules' collector).</summary>
+    public void Validate(ValidationErrors errors, bool requireSecrets)
+    {
+        void Add(string field, string message) => errors.Add(field, message);
 
         if (!Enum.IsDefined(GrantType))
         {
@@ -199,8 +200,6 @@ public sealed record OAuthSettings
                 Add(field, $"{Label(field)} must not contain line breaks (CR, LF) or NUL characters.");
             }
         }
-
-        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
     }
 
     /// <summary>The form's label of a field (a property name of this record).</summary>
