@@ -24,6 +24,9 @@ public sealed class AlertInput
     /// the first one created instead of adding another.
     /// </summary>
     public Guid? IdempotencyKey { get; set; }
+
+    /// <summary>Everything the form holds, to tell whether leaving it would lose a change.</summary>
+    public string Snapshot() => System.Text.Json.JsonSerializer.Serialize(this);
 }
 
 public sealed class HeaderInput
