@@ -10,6 +10,9 @@ namespace CredentialPortal.Tests.Features.Alerts.Pages;
 /// <summary>The alert lists keep their sort and page in the URL, like the credentials list.</summary>
 public sealed class AlertListStateTests : PortalComponentTest
 {
+    /// <summary>A ceiling, not a timing: two loaded cores can take more than bUnit's default second to render.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
     private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 
     private static string[] Names(IRenderedComponent<AlertList> list) =>
@@ -32,11 +35,11 @@ public sealed class AlertListStateTests : PortalComponentTest
 
         var list = Render<AlertList>(p => p.Add(l => l.Kind, AlertKind.PlatformEvent));
 
-        list.WaitForAssertion(() => Assert.Equal(["alert 10", "alert 11"], Names(list)));
+        list.WaitForAssertion(() => Assert.Equal(["alert 10", "alert 11"], Names(list)), Wait);
         Assert.Contains("11-12 of 12", list.Find(".mud-table-pagination").TextContent);
 
         await list.FindAll("thead th button").Single(b => b.TextContent.Trim() == "Name").ClickAsync(new());
-        list.WaitForAssertion(() => Assert.Equal("alert 11", Names(list)[0]));
+        list.WaitForAssertion(() => Assert.Equal("alert 11", Names(list)[0]), Wait);
         Assert.EndsWith("/flexible-actions/platform-events?size=10&sort=name&dir=desc", Navigation.Uri);
     }
 
@@ -47,7 +50,7 @@ public sealed class AlertListStateTests : PortalComponentTest
         var id = (await Database.Alerts.CreateAsync(AlertInputs.PlatformEvent(name))).Id;
         Navigation.NavigateTo("flexible-actions/platform-events");
         var list = Render<AlertList>(p => p.Add(l => l.Kind, AlertKind.PlatformEvent));
-        list.WaitForAssertion(() => Assert.Equal([name], Names(list)));
+        list.WaitForAssertion(() => Assert.Equal([name], Names(list)), Wait);
 
         var link = list.Find("tbody tr td a");
         Assert.Contains("list-name", link.ClassList);
@@ -61,7 +64,7 @@ public sealed class AlertListStateTests : PortalComponentTest
     {
         var list = Render<AlertList>(p => p.Add(l => l.Kind, AlertKind.RuntimeAlert));
 
-        list.WaitForAssertion(() => Assert.Contains("No runtime alerts yet", list.Find("tbody").TextContent));
+        list.WaitForAssertion(() => Assert.Contains("No runtime alerts yet", list.Find("tbody").TextContent), Wait);
         Assert.Empty(list.FindAll(".mud-table-pagination"));
         Assert.Equal("Sort by", list.Find(".mud-table-smalldevices-sortselect label").TextContent.Trim());
     }

@@ -11,6 +11,9 @@ namespace CredentialPortal.Tests.Features.Credentials.Pages;
 /// <summary>The credentials list keeps its sort, page and search in the URL; rows open their credential.</summary>
 public sealed class CredentialsPageStateTests : PortalComponentTest
 {
+    /// <summary>A ceiling, not a timing: two loaded cores can take more than bUnit's default second to render.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
     private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 
     private static string[] Names(IRenderedComponent<CredentialsPage> page) =>
@@ -36,7 +39,7 @@ public sealed class CredentialsPageStateTests : PortalComponentTest
 
         var page = Render<CredentialsPage>();
 
-        page.WaitForAssertion(() => Assert.Equal(["cred 03", "cred 02", "cred 01", "cred 00"], Names(page)));
+        page.WaitForAssertion(() => Assert.Equal(["cred 03", "cred 02", "cred 01", "cred 00"], Names(page)), Wait);
         Assert.Equal("cred", page.Find("input[type=text]").GetAttribute("value"));
         Assert.Equal("descending", page.FindAll("thead th")[0].GetAttribute("aria-sort"));
         Assert.Contains("11-14 of 14", page.Find(".mud-table-pagination").TextContent);
@@ -48,19 +51,19 @@ public sealed class CredentialsPageStateTests : PortalComponentTest
         await SeedNamesAsync(30);
         Navigation.NavigateTo("integrations/webhook-credentials");
         var page = Render<CredentialsPage>();
-        page.WaitForAssertion(() => Assert.Equal("cred 29", Names(page)[0]));
+        page.WaitForAssertion(() => Assert.Equal("cred 29", Names(page)[0]), Wait);
 
         await SortButton(page, "Name").ClickAsync(new());
-        page.WaitForAssertion(() => Assert.Equal("cred 00", Names(page)[0]));
+        page.WaitForAssertion(() => Assert.Equal("cred 00", Names(page)[0]), Wait);
         Assert.EndsWith("/integrations/webhook-credentials?sort=name&dir=asc", Navigation.Uri);
 
         await page.Find("button.mud-table-pagination-next-button").ClickAsync(new());
-        page.WaitForAssertion(() => Assert.Equal("cred 25", Names(page)[0]));
+        page.WaitForAssertion(() => Assert.Equal("cred 25", Names(page)[0]), Wait);
         Assert.EndsWith("/integrations/webhook-credentials?page=2&sort=name&dir=asc", Navigation.Uri);
 
         // Back (the URL changes under the page): the rows follow.
         Navigation.NavigateTo("integrations/webhook-credentials?sort=name&dir=asc");
-        page.WaitForAssertion(() => Assert.Equal("cred 00", Names(page)[0]));
+        page.WaitForAssertion(() => Assert.Equal("cred 00", Names(page)[0]), Wait);
     }
 
     [Fact]
@@ -69,7 +72,7 @@ public sealed class CredentialsPageStateTests : PortalComponentTest
         var id = await SeedAsync(CredentialInputs.ClientId("open me"));
         Navigation.NavigateTo("integrations/webhook-credentials?sort=name&dir=desc");
         var page = Render<CredentialsPage>();
-        page.WaitForAssertion(() => Assert.Equal(["open me"], Names(page)));
+        page.WaitForAssertion(() => Assert.Equal(["open me"], Names(page)), Wait);
 
         // The name is a link (keyboard, screen readers) that returns to this very list state.
         var link = page.Find("tbody tr td a");
@@ -89,7 +92,7 @@ public sealed class CredentialsPageStateTests : PortalComponentTest
         await SeedAsync(CredentialInputs.ClientId(name));
         var page = Render<CredentialsPage>();
 
-        page.WaitForAssertion(() => Assert.Equal([name], Names(page)));
+        page.WaitForAssertion(() => Assert.Equal([name], Names(page)), Wait);
         var link = page.Find("tbody tr td a");
         Assert.Contains("list-name", link.ClassList);
         Assert.Equal(name, link.GetAttribute("title"));
@@ -101,7 +104,7 @@ public sealed class CredentialsPageStateTests : PortalComponentTest
     {
         var page = Render<CredentialsPage>();
 
-        page.WaitForAssertion(() => Assert.Contains("NEW CREDENTIAL", page.Find("tbody").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("NEW CREDENTIAL", page.Find("tbody").TextContent), Wait);
         Assert.Empty(page.FindAll(".mud-table-pagination"));
         Assert.DoesNotContain("0-0 of 0", page.Markup);
     }
@@ -111,7 +114,7 @@ public sealed class CredentialsPageStateTests : PortalComponentTest
     {
         await SeedAsync(CredentialInputs.ClientId("one"));
         var page = Render<CredentialsPage>();
-        page.WaitForAssertion(() => Assert.Equal(["one"], Names(page)));
+        page.WaitForAssertion(() => Assert.Equal(["one"], Names(page)), Wait);
 
         var select = page.Find(".mud-table-smalldevices-sortselect");
         Assert.Equal("Sort by", select.QuerySelector("label")?.TextContent.Trim());
