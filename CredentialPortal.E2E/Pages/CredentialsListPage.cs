@@ -54,6 +54,22 @@ public sealed class CredentialsListPage(IPage page) : PortalPage(page)
     public ILocator SortButton(string column) =>
         ColumnHeader(column).GetByRole(AriaRole.Button, new() { Name = column, Exact = true });
 
+    /// <summary>The pager's Next page button (the list's page is in the URL: <c>?page=N</c>).</summary>
+    public ILocator NextPageButton => Page.GetByRole(AriaRole.Button, new() { Name = "Next page", Exact = true });
+
+    /// <summary>The name's link in a row: the keyboard's way to open the credential.</summary>
+    public ILocator NameLink(string name) => Row(name).GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
+
+    /// <summary>Opens a credential by clicking its row (its Type cell, not the name's link).</summary>
+    public async Task<CredentialFormPage> OpenRowAsync(string name)
+    {
+        await Cells(name).Nth(1).ClickAsync();
+        var form = new CredentialFormPage(Page, id: null, isEdit: true);
+        await form.ExpectOpenAsync();
+        await Expect(form.Name).ToHaveValueAsync(name);
+        return form;
+    }
+
     /// <summary>Any snackbar at all (a result, a warning or an error).</summary>
     public ILocator Snackbars => Page.GetByRole(AriaRole.Alert);
 

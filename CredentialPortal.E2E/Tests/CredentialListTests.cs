@@ -51,11 +51,11 @@ public sealed class CredentialListTests(BrowserFixture browser) : PortalTest(bro
         await list.SortByAsync("Last Modified");
         await list.ExpectNamesAsync("Charlie", "Alpha", "Bravo");
 
-        // A reload shows the default order again.
+        // The sort is in the URL: a reload keeps it.
         await list.SortByAsync("Name");
         await list.ExpectNamesAsync("Alpha", "Bravo", "Charlie");
         await list.ReloadAsync();
-        await list.ExpectNamesAsync("Charlie", "Alpha", "Bravo");
+        await list.ExpectNamesAsync("Alpha", "Bravo", "Charlie");
     }
 
     [Fact]

@@ -49,6 +49,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
     public string DatabasePath => Path.Combine(folder, "portal.db");
+    public string KeysPath => Path.Combine(folder, "keys");
 
     /// <summary>Leave the folder in place on dispose, for a look at the file afterwards.</summary>
     public bool Keep { get; set; }

@@ -15,7 +15,11 @@ internal sealed record BenchOptions(
     int Concurrency,
     int DeliveryBudgetSeconds,
     bool List,
-    bool Delivery)
+    bool Delivery,
+    bool Browser = false,
+    int BrowserSamples = 20,
+    int BrowserRuns = 2,
+    string? PortalFolder = null)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/CredentialPortal.Bench -- [options]
@@ -34,6 +38,12 @@ internal sealed record BenchOptions(
           --delivery-budget S  stop one path's run (sequential or concurrent) after S seconds (default 10), so that a
                           slow path cannot stretch the run; the table prints how many it sent
           --skip-delivery skip the delivery phase
+        Browser mode (instead of both phases: the published portal on the filled file, timed in Chromium):
+          --browser          navigation -> first rows and click -> rows changed on the Webhook Credentials tab, next to a
+                             static HTML table of the same rows and the bare service call
+          --browser-samples N  timed samples per measurement (default 20, after a short warm-up)
+          --browser-runs N   how many times the whole measurement is repeated in the run (default 2)
+          --portal DIR       a published portal to start (default: dotnet publish -c Release into the temp folder)
         --keep            keep the database file (path printed) to inspect with sqlite3
         """;
 
@@ -75,6 +85,18 @@ internal sealed record BenchOptions(
                     break;
                 case "--skip-list":
                     options = options with { List = false };
+                    break;
+                case "--browser":
+                    options = options with { Browser = true, List = false, Delivery = false };
+                    break;
+                case "--browser-samples" when TryCount(args, ++i, 1, out var browserSamples):
+                    options = options with { BrowserSamples = browserSamples };
+                    break;
+                case "--browser-runs" when TryCount(args, ++i, 1, out var browserRuns):
+                    options = options with { BrowserRuns = browserRuns };
+                    break;
+                case "--portal" when i + 1 < args.Length && Directory.Exists(args[i + 1]):
+                    options = options with { PortalFolder = Path.GetFullPath(args[++i]) };
                     break;
                 case "--skip-delivery":
                     options = options with { Delivery = false };

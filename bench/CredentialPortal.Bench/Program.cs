@@ -36,9 +36,18 @@ internal static partial class BenchProgram
         Console.WriteLine(options.List
             ? $"CredentialPortal bench: {options.Rows} credentials; per operation {options.Warmup} warm-up + {options.Iterations} timed "
               + $"iterations (fewer, at least {MinimumSamples}, when they take over {options.BudgetSeconds} s), each a call and a raw replay"
+            : options.Browser ? $"CredentialPortal browser bench: {options.Rows} credentials, the published portal in Chromium"
             : "CredentialPortal bench: list phase skipped (--skip-list)");
         Console.WriteLine($"{RuntimeInformation.FrameworkDescription}, SQLite {sqliteVersion}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}");
         Console.WriteLine($"Load average at start: {LoadAverage()}");
+
+        if (options.Browser)
+        {
+            await FillAsync(database, options);
+            var exit = await BrowserBench.RunAsync(database, options);
+            Console.WriteLine($"Total run time: {clock.Elapsed.TotalSeconds:F1} s; load average at end: {LoadAverage()}");
+            return exit;
+        }
 
         var results = options.List ? await ListPhaseAsync(database, options) : null;
         var delivery = options.Delivery ? await DeliveryBench.RunAsync(database, options) : null;
@@ -337,7 +346,7 @@ internal static partial class BenchProgram
     }
 
     /// <summary>Other work on the box skews p95 most: the reader should see how busy it was.</summary>
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string Indent(string text, string prefix) =>

@@ -37,7 +37,9 @@ public class CredentialsPageTests : PortalComponentTest
         Assert.Equal("Client ID and Secret", cells[1]);
         Assert.Equal("Nov 23, 2026, 09:05 UTC", cells[2]);
         Assert.Equal("Client ID", page.FindAll("tbody tr")[1].QuerySelectorAll("td")[1].TextContent.Trim());
-        Assert.Equal(["Edit", "Delete"], page.FindAll("tbody tr")[0].QuerySelectorAll("button, a").Select(b => b.GetAttribute("aria-label")));
+        // The name is the row's link; the row's buttons are Edit and Delete.
+        Assert.Equal("newest", page.FindAll("tbody tr")[0].QuerySelector("td a")!.TextContent);
+        Assert.Equal(["Edit", "Delete"], page.FindAll("tbody tr")[0].QuerySelectorAll("button").Select(b => b.GetAttribute("aria-label")));
     }
 
     [Fact]
