@@ -127,16 +127,21 @@ internal sealed class BenchDatabase : IAsyncDisposable
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO Credentials (Name, Type, FieldName, Location, ProtectedClientId, ProtectedSecret, CreatedUtc, LastModifiedUtc, Version)
-            VALUES ($name, $type, 'clientid', $location, $clientId, $secret, $created, $modified, 1)
+            INSERT INTO Credentials (Name, Type, TypeName, FieldName, Location, ProtectedClientId, ClientIdHint, ProtectedSecret, SecretHint, CreatedUtc, LastModifiedUtc, Version)
+            VALUES ($name, $type, $typeName, 'clientid', $location, $clientId, $clientIdHint, $secret, $secretHint, $created, $modified, 1)
             """;
         var name = insert.Parameters.Add("$name", SqliteType.Text);
         var type = insert.Parameters.Add("$type", SqliteType.Integer);
+        var typeName = insert.Parameters.Add("$typeName", SqliteType.Text);
+        var secretHint = insert.Parameters.Add("$secretHint", SqliteType.Text);
         var location = insert.Parameters.Add("$location", SqliteType.Integer);
         var secret = insert.Parameters.Add("$secret", SqliteType.Text);
         var created = insert.Parameters.Add("$created", SqliteType.Text);
         var modified = insert.Parameters.Add("$modified", SqliteType.Text);
         insert.Parameters.AddWithValue("$clientId", protectedClientId);
+        // What the service stores beside the ciphertext when it saves these values.
+        insert.Parameters.AddWithValue("$clientIdHint", (object?)CredentialHint.Of("bench-client-id-0001") ?? DBNull.Value);
+        var secretHintValue = (object?)CredentialHint.Of("bench-secret-value-0001") ?? DBNull.Value;
         insert.Prepare();
 
         for (var i = 0; i < rows; i++)
@@ -145,8 +150,10 @@ internal sealed class BenchDatabase : IAsyncDisposable
             name.Value = $"{char.ToUpperInvariant(first[0])}{first[1..]} {Words[random.Next(Words.Length)]} {random.Next(1, 1000)}";
             var credentialType = random.Next(2) == 0 ? CredentialType.ClientId : CredentialType.ClientIdAndSecret;
             type.Value = (int)credentialType;
+            typeName.Value = credentialType.DisplayName();
             location.Value = random.Next(1, 3);
             secret.Value = credentialType == CredentialType.ClientIdAndSecret ? protectedSecret : DBNull.Value;
+            secretHint.Value = credentialType == CredentialType.ClientIdAndSecret ? secretHintValue : DBNull.Value;
             // The jitter stays inside the slot, so values stay distinct; creation precedes the last change by up to 60 days.
             var lastModified = yearStart.AddTicks(slots[i] * slotTicks + random.NextInt64(slotTicks));
             modified.Value = lastModified.ToString(SqliteDateTimeFormat, CultureInfo.InvariantCulture);

@@ -229,8 +229,8 @@ internal static partial class BenchProgram
         if (operation.List is not { } query)
         {
             var edit = await credentials.GetForEditAsync(operation.EditId);
-            // The fill's client id ends in 0001: the hint proves the ciphertext was unprotected.
-            return edit is { ClientIdHint: "0001" } && edit.Id == operation.EditId ? null : "edit did not load and decrypt the credential";
+            // The fill's client id ends in 0001: its hint comes back (a secret client id is no longer decrypted to open the form).
+            return edit is { ClientIdHint: "0001", HasClientId: true } && edit.Id == operation.EditId ? null : "edit did not load and decrypt the credential";
         }
 
         var page = await list(query);
