@@ -53,4 +53,23 @@ public sealed class CredentialListStateTests(BrowserFixture browser) : PortalTes
         await list.ExpectNamesAsync("Alpha", "Bravo");
         await Expect(list.NameLink("Alpha")).ToHaveAttributeAsync("title", "Alpha");
     }
+
+    [Fact]
+    public async Task Clicks_after_opening_a_list_url_build_on_its_sort_and_search()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            await CreateCredentialAsync($"cred {i:00}");
+        }
+        await CreateCredentialAsync("other");
+        var list = await LogInAndOpenCredentialsAsync();
+
+        // A bookmark or a reload: the rows come from the prerender, and the live page must take its query from the URL.
+        await Page.GotoAsync("integrations/webhook-credentials?sort=name&dir=asc&q=cred");
+        await list.ExpectOpenAsync();
+        await list.NextPageButton.ClickAsync();
+
+        await Expect(Page).ToHaveURLAsync(new Regex(@"\?page=2&sort=name&dir=asc&q=cred$"));
+        await list.ExpectNamesAsync(SecondPage);
+    }
 }
