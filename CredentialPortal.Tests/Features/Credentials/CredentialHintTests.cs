@@ -102,7 +102,7 @@ public sealed class CredentialHintTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Oauth_password_hint_is_saved_with_the_password()
+    public async Task A_password_a_person_chose_keeps_no_ending()
     {
         var id = await CreateAsync(new CredentialInput
         {
@@ -111,6 +111,12 @@ public sealed class CredentialHintTests : IAsyncLifetime
         });
 
         var edit = (await Service.GetForEditAsync(id))!;
-        Assert.Equal(("alert-bot", "mWz5", true), (edit.OAuth!.Username, edit.OAuth.PasswordHint, edit.OAuth.HasPassword));
+        Assert.Equal(("alert-bot", null, true), (edit.OAuth!.Username, edit.OAuth.PasswordHint, edit.OAuth.HasPassword));
+
+        var basic = await CreateAsync(new CredentialInput
+        {
+            Name = "Basic", Type = CredentialType.BasicAuth, ClientId = "webhook_user", Secret = "correct-horse-battery",
+        });
+        Assert.Equal("Configured", CredentialHint.Describe((await Service.GetForEditAsync(basic))!.SecretHint));
     }
 }

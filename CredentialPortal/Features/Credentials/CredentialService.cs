@@ -108,7 +108,7 @@ public sealed partial class CredentialService(
         SetSecret(credential, oauth.UsesSecret ? oauth.Secret : null);
         credential.ProtectedUsername = password ? Protect(oauth.Username) : null;
         credential.ProtectedPassword = password ? Protect(oauth.Password) : null;
-        credential.PasswordHint = password ? CredentialHint.Of(oauth.Password) : null;
+        credential.PasswordHint = null; // a password a person chose: no ending kept (see CredentialTypeDescription.SecretIsPassword)
         credential.ProtectedPrivateKey = oauth.GrantType == OAuthGrantType.ClientCredentialsWithJwt ? Protect(oauth.PrivateKeyPem) : null;
     }
 
@@ -166,7 +166,7 @@ public sealed partial class CredentialService(
     private void SetSecret(Credential credential, string? secret)
     {
         credential.ProtectedSecret = Protect(secret);
-        credential.SecretHint = CredentialHint.Of(secret);
+        credential.SecretHint = CredentialTypeDescription.Of(credential.Type).SecretIsPassword ? null : CredentialHint.Of(secret);
     }
 
     /// <summary>Stores the first value encrypted; a write-only one gets a hint, an identifier (shown in full) none.</summary>

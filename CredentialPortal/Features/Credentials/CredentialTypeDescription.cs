@@ -23,6 +23,12 @@ public sealed record CredentialTypeDescription
     /// <summary>The label of the write-only secret (stored as ProtectedSecret: Secret, Token, Password), or null.</summary>
     public string? SecretLabel { get; init; }
 
+    /// <summary>
+    /// Whether the secret is a password a person chose: no ending of it is kept, since the last 4 characters of a
+    /// human-chosen password give away far more than those of a generated token.
+    /// </summary>
+    public bool SecretIsPassword { get; init; }
+
     /// <summary>Whether the person picks the field name and Header or Query Param (the spec's two types).</summary>
     public bool HasLocation { get; init; }
 
@@ -52,7 +58,7 @@ public sealed record CredentialTypeDescription
         new()
         {
             Type = CredentialType.BasicAuth, DisplayName = "Basic Auth",
-            ClientIdLabel = "Username", SecretLabel = "Password", DefaultHeaderName = "Authorization",
+            ClientIdLabel = "Username", SecretLabel = "Password", SecretIsPassword = true, DefaultHeaderName = "Authorization",
         },
         new()
         {
