@@ -55,6 +55,9 @@ public static class PortalTheme
             InfoContrastText = "#1e1e2d",
             TextSecondary = "rgba(255,255,255,0.72)",
             TextDisabled = "rgba(255,255,255,0.6)",
+            // MudBlazor's dark default (50 % white) falls to about 4.3:1 on a hovered navigation link.
+            DrawerText = "rgba(255,255,255,0.8)",
+            DrawerIcon = "rgba(255,255,255,0.8)",
         },
     };
 }
