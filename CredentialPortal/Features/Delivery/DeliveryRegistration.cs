@@ -45,6 +45,8 @@ public static class DeliveryRegistration
             });
         client.AddResilienceHandler("webhook", (pipeline, context) =>
             {
+                // Rebuilt when the settings change, so the retries made match the "attempt n of N" the page shows.
+                context.EnableReloads<WebhookOptions>();
                 var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue;
                 // No overall timeout: at most MaxAttempts attempts of TimeoutSeconds each and the delays between them,
                 // each at most MaxRetryAfter (a Retry-After and the back-off alike), already bound a send; another timeout
