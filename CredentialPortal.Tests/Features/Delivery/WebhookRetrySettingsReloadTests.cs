@@ -9,19 +9,6 @@ namespace CredentialPortal.Tests.Features.Delivery;
 /// <summary>A change of Webhooks:MaxAttempts while the portal runs applies to the retries made, not only to the text shown.</summary>
 public sealed class WebhookRetrySettingsReloadTests
 {
-    private sealed class Reports : IProgress<DeliveryProgress>
-    {
-        public List<DeliveryProgress> Heard { get; } = [];
-
-        public void Report(DeliveryProgress value)
-        {
-            lock (Heard)
-            {
-                Heard.Add(value);
-            }
-        }
-    }
-
     [Fact]
     public async Task Reloaded_max_attempts_changes_the_retries_made()
     {
@@ -37,7 +24,7 @@ public sealed class WebhookRetrySettingsReloadTests
         var alert = (await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url("hooks/reload")))).Id;
 
         receiver.Script(new(503), new(503), new(503));
-        var first = (await database.Sender.SendTestAsync(alert, new Reports()))!;
+        var first = (await database.Sender.SendTestAsync(alert, new ProgressRecorder<DeliveryProgress>()))!;
         await first.Logged;
         Assert.Equal((false, 3), (first.Delivered, first.Attempts));
 
@@ -45,7 +32,7 @@ public sealed class WebhookRetrySettingsReloadTests
         settings.Reload();
 
         receiver.Script(new(503), new(503), new(200));
-        var reports = new Reports();
+        var reports = new ProgressRecorder<DeliveryProgress>();
         var second = (await database.Sender.SendTestAsync(alert, reports))!;
         await second.Logged;
         Assert.Equal((false, 2), (second.Delivered, second.Attempts));

@@ -8,20 +8,6 @@ namespace CredentialPortal.Tests.Features.Delivery;
 /// <summary>Send test reports each attempt as it goes out, with the attempts and timeout the Webhooks settings give.</summary>
 public sealed class WebhookSenderProgressTests
 {
-    /// <summary>Hears reports at once, on the sender's thread (Progress&lt;T&gt; would post them later).</summary>
-    private sealed class Reports : IProgress<DeliveryProgress>
-    {
-        public List<DeliveryProgress> Heard { get; } = [];
-
-        public void Report(DeliveryProgress value)
-        {
-            lock (Heard)
-            {
-                Heard.Add(value);
-            }
-        }
-    }
-
     private static async Task<(DeliveryOutcome Outcome, List<DeliveryProgress> Heard)> SendAsync(Action<WebhookOptions>? settings,
         params LoopbackReceiver.Reply[] replies)
     {
@@ -37,7 +23,7 @@ public sealed class WebhookSenderProgressTests
             }
         });
         var alert = (await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url("hooks/progress")))).Id;
-        var reports = new Reports();
+        var reports = new ProgressRecorder<DeliveryProgress>();
 
         var outcome = (await database.Sender.SendTestAsync(alert, reports))!;
         await outcome.Logged;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using MudBlazor;
 
 namespace CredentialPortal.Components.Layout;
@@ -11,6 +12,14 @@ public static class PortalTheme
 {
     /// <summary>Name of the cookie that remembers the person's choice of palette ("dark" or "light"; absent: the system's).</summary>
     public const string CookieName = "portal-theme";
+
+    /// <summary>The palette the person chose, read from the request's cookie: true dark, false light, null the system's.</summary>
+    public static bool? ChosenDarkMode(HttpContext? context) => context?.Request.Cookies[CookieName] switch
+    {
+        "dark" => true,
+        "light" => false,
+        _ => null,
+    };
 
     public static readonly MudTheme Theme = new()
     {

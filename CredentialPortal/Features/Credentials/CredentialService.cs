@@ -32,7 +32,7 @@ public sealed partial class CredentialService(
         }
 
         var kind = CredentialTypeDescription.Of(credential.Type);
-        var hasClientId = !string.IsNullOrEmpty(credential.ProtectedClientId);
+        var kept = StoredValuesOf(credential);
         return new CredentialForEdit(
             credential.Id,
             credential.Name,
@@ -49,11 +49,16 @@ public sealed partial class CredentialService(
         {
             // Identifiers are shown; a write-only first value never leaves the service.
             ClientId = kind.ClientIdIsSecret ? null : Unprotect(credential.ProtectedClientId),
-            HasClientId = hasClientId,
-            SecretIsStandardWebhooksKey = credential.Type == CredentialType.HmacSignature
-                && CredentialRules.StandardWebhooksKey(Unprotect(credential.ProtectedSecret) ?? "") is not null,
+            HasClientId = kept.HasClientId,
+            SecretIsStandardWebhooksKey = kept.SecretIsStandardWebhooksKey,
         };
     }
+
+    /// <summary>What an edit may leave empty because it is stored: the rules read this on the form and on save alike.</summary>
+    private CredentialRules.StoredValues StoredValuesOf(Credential credential) => new(
+        HasClientId: !string.IsNullOrEmpty(credential.ProtectedClientId),
+        SecretIsStandardWebhooksKey: credential.Type == CredentialType.HmacSignature
+            && CredentialRules.StandardWebhooksKey(Unprotect(credential.ProtectedSecret) ?? "") is not null);
 
     private OAuthForEdit? OAuthForEdit(Credential credential)
     {
@@ -275,9 +280,7 @@ public sealed partial class CredentialService(
 
         input.Type = credential.Type;
         var kind = CredentialTypeDescription.Of(credential.Type);
-        var kept = new CredentialRules.StoredValues(
-            HasClientId: !string.IsNullOrEmpty(credential.ProtectedClientId),
-            SecretIsStandardWebhooksKey: CredentialRules.StandardWebhooksKey(Unprotect(credential.ProtectedSecret) ?? "") is not null);
+        var kept = StoredValuesOf(credential);
         var errors = new ValidationErrors();
         errors.AddAll(CredentialRules.Validate(input, isCreate: false, kept));
         // OAuth 2.0 again with the stored values filled in: a grant switched on edit may need values never stored.
