@@ -4,6 +4,7 @@ using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
+using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Features.Home;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -99,6 +100,7 @@ public static class PortalHosting
         services.AddSingleton<CredentialService>();
         services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
         services.AddSingleton<AlertService>();
+        services.AddSingleton<HierarchyService>();
         services.AddSingleton<HomeService>();
         services.AddWebhookDelivery(configuration);
         return services;
