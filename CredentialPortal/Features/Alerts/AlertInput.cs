@@ -1,4 +1,5 @@
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Hierarchy;
 
 namespace CredentialPortal.Features.Alerts;
 
@@ -16,6 +17,11 @@ public sealed class AlertInput
     public string? WebhookUrl { get; set; }
     public string WebhookMethod { get; set; } = "POST";
     public List<HeaderInput> Headers { get; set; } = [];
+    public Guid WorkspaceId { get; set; } = HierarchyDefaults.DefaultWorkspaceId;
+
+    /// <summary>True: the webhook uses the workspace's effective credential; <see cref="CredentialId"/> is then ignored.</summary>
+    public bool InheritsCredential { get; set; }
+
     public int? CredentialId { get; set; }
     public int Version { get; set; }
 

@@ -98,6 +98,8 @@ public sealed class AlertService(
                     ? new HeaderInput { Name = h.Name, Secret = true, KeptFrom = h.Name }
                     : new HeaderInput { Name = h.Name, Value = h.Value })
                 .ToList(),
+            WorkspaceId = alert.WorkspaceId,
+            InheritsCredential = alert.InheritsCredential,
             CredentialId = alert.CredentialId,
             Version = alert.Version,
         };
@@ -258,7 +260,9 @@ public sealed class AlertService(
         alert.WebhookUrl = input.WebhookEnabled ? input.WebhookUrl?.Trim() : null;
         alert.WebhookMethod = input.WebhookEnabled ? input.WebhookMethod : "POST";
         alert.WebhookHeaders = headers;
-        alert.CredentialId = input.WebhookEnabled ? input.CredentialId : null;
+        alert.WorkspaceId = input.WorkspaceId;
+        alert.InheritsCredential = input.WebhookEnabled && input.InheritsCredential;
+        alert.CredentialId = input.WebhookEnabled && !input.InheritsCredential ? input.CredentialId : null;
         alert.LastModifiedUtc = now;
     }
 
