@@ -81,6 +81,7 @@ internal static class BrowserBench
                 Console.WriteLine($"Browser run {run} of {options.BrowserRuns} ({options.BrowserSamples} samples each; load average {BenchProgram.LoadAverage()}):");
                 await MeasureAsync(page, database.Credentials, options.BrowserSamples);
             }
+            await TraceFramesAsync(page, clicks: 15);
             return 0;
         }
         finally
@@ -156,6 +157,102 @@ internal static class BrowserBench
             }
         }
         Print("service: ListAsync (one page, in-process)", calls);
+    }
+
+    /// <summary>
+    /// Where a click's time goes: the circuit's WebSocket messages as Chromium saw them (CDP Network events), each with its
+    /// ms after the click's first message out, its direction, size and the hub method or JS call it names.
+    /// </summary>
+    private static async Task TraceFramesAsync(IPage page, int clicks)
+    {
+        Console.WriteLine();
+        Console.WriteLine("WebSocket messages per click (ms after the click's first message; > out to the portal, < in from it):");
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        var frames = new System.Collections.Concurrent.ConcurrentQueue<(double Seconds, bool Sent, int Bytes, string Label)>();
+        void Note(System.Text.Json.JsonElement? e, bool sent)
+        {
+            if (e is not { } json)
+            {
+                return;
+            }
+            var response = json.GetProperty("response");
+            var data = response.GetProperty("payloadData").GetString() ?? "";
+            var bytes = response.GetProperty("opcode").GetDouble() == 2 ? Convert.FromBase64String(data) : Encoding.UTF8.GetBytes(data);
+            frames.Enqueue((json.GetProperty("timestamp").GetDouble(), sent, bytes.Length, Label(bytes)));
+        }
+        cdp.Event("Network.webSocketFrameSent").OnEvent += (_, e) => Note(e, sent: true);
+        cdp.Event("Network.webSocketFrameReceived").OnEvent += (_, e) => Note(e, sent: false);
+        await cdp.SendAsync("Network.enable");
+
+        await page.GotoAsync(ListPath);
+        await page.WaitForFunctionAsync("() => window.__bench.firstRows !== null && window.__bench.interactive !== null");
+        await page.WaitForTimeoutAsync(1000); // the circuit's start-up calls settle first
+        var targets = new[]
+        {
+            ("sort", page.Locator("thead th button", new() { HasTextString = "Name" }).First),
+            ("next page", page.Locator(".mud-table-pagination-next-button").First),
+        };
+        // Phases of each click: the rows' query done (the URL's navigateTo goes out right after it), the rows' render
+        // batch in, the rows changed in the page; the last click of each kind is printed message by message.
+        var phases = targets.ToDictionary(t => t.Item1, _ => (Query: new List<double>(), Batch: new List<double>(), Rows: new List<double>(), Bytes: new List<double>()));
+        for (var i = 0; i < clicks; i++)
+        {
+            foreach (var (name, target) in targets)
+            {
+                frames.Clear();
+                var elapsed = await ClickAsync(page, target);
+                await page.WaitForTimeoutAsync(100);
+                var list = frames.ToArray();
+                var start = list.FirstOrDefault(f => f.Sent).Seconds;
+                var navigate = list.FirstOrDefault(f => !f.Sent && f.Label.Contains("navigateTo", StringComparison.Ordinal));
+                var batch = list.FirstOrDefault(f => !f.Sent && f.Label.Contains("RenderBatch", StringComparison.Ordinal));
+                if (navigate.Seconds > 0 && batch.Seconds > 0)
+                {
+                    phases[name].Query.Add((navigate.Seconds - start) * 1000);
+                    phases[name].Batch.Add((batch.Seconds - start) * 1000);
+                    phases[name].Rows.Add(elapsed);
+                    phases[name].Bytes.Add(batch.Bytes);
+                }
+                if (i < clicks - 1)
+                {
+                    continue;
+                }
+                Console.WriteLine($"  {name} click, rows changed after {elapsed:F1} ms:");
+                foreach (var frame in list.Where(f => f.Bytes > 3))
+                {
+                    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "    {0,8:F1} {1} {2,6} B  {3}",
+                        (frame.Seconds - start) * 1000, frame.Sent ? ">" : "<", frame.Bytes, frame.Label));
+                }
+            }
+        }
+        foreach (var (name, p) in phases)
+        {
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "  {0} clicks (median of {1}): query done {2:F1} ms, rows' render batch in {3:F1} ms ({4:F0} B), rows changed {5:F1} ms",
+                name, p.Rows.Count, Summary.Of(p.Query).Median, Summary.Of(p.Batch).Median, Summary.Of(p.Bytes).Median, Summary.Of(p.Rows).Median));
+        }
+        await cdp.DetachAsync();
+
+        // The readable names in a MessagePack (blazorpack) message: hub methods, JS identifiers, event names.
+        static string Label(byte[] bytes)
+        {
+            var words = new List<string>();
+            var current = new StringBuilder();
+            foreach (var b in bytes.Append((byte)0))
+            {
+                if (b is >= 0x20 and < 0x7f)
+                {
+                    current.Append((char)b);
+                    continue;
+                }
+                if (current.Length >= 5 && words.Count < 4)
+                {
+                    words.Add(current.Length > 48 ? current.ToString(0, 48) + "…" : current.ToString());
+                }
+                current.Clear();
+            }
+            return string.Join(" | ", words);
+        }
     }
 
     private static async Task<(List<double> Rows, List<double> Interactive)> NavigateAsync(IPage page, string path, int samples)

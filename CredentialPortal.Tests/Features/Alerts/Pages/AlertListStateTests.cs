@@ -4,6 +4,7 @@ using CredentialPortal.Features.Alerts.Pages;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 
 namespace CredentialPortal.Tests.Features.Alerts.Pages;
 
@@ -41,6 +42,20 @@ public sealed class AlertListStateTests : PortalComponentTest
         await list.FindAll("thead th button").Single(b => b.TextContent.Trim() == "Name").ClickAsync(new());
         list.WaitForAssertion(() => Assert.Equal("alert 11", Names(list)[0]), Wait);
         Assert.EndsWith("/flexible-actions/platform-events?size=10&sort=name&dir=desc", Navigation.Uri);
+    }
+
+    [Fact]
+    public async Task Sorting_updates_the_rows_in_place_rather_than_rebuilding_them()
+    {
+        await SeedAsync(3);
+        Navigation.NavigateTo("flexible-actions/platform-events");
+        var list = Render<AlertList>(p => p.Add(l => l.Kind, AlertKind.PlatformEvent));
+        list.WaitForAssertion(() => Assert.Equal(["alert 02", "alert 01", "alert 00"], Names(list)), Wait);
+        var rows = list.FindComponents<MudTr>().Select(r => r.Instance).ToArray();
+
+        await list.FindAll("thead th button").Single(b => b.TextContent.Trim() == "Name").ClickAsync(new());
+        list.WaitForAssertion(() => Assert.Equal(["alert 00", "alert 01", "alert 02"], Names(list)), Wait);
+        Assert.Equal(rows, list.FindComponents<MudTr>().Select(r => r.Instance), ReferenceEqualityComparer.Instance);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using CredentialPortal.Features.Credentials.Pages;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 
 namespace CredentialPortal.Tests.Features.Credentials.Pages;
 
@@ -64,6 +65,26 @@ public sealed class CredentialsPageStateTests : PortalComponentTest
         // Back (the URL changes under the page): the rows follow.
         Navigation.NavigateTo("integrations/webhook-credentials?sort=name&dir=asc");
         page.WaitForAssertion(() => Assert.Equal("cred 00", Names(page)[0]), Wait);
+    }
+
+    [Fact]
+    public async Task Sorting_and_paging_update_the_rows_in_place_rather_than_rebuilding_them()
+    {
+        await SeedNamesAsync(30);
+        Navigation.NavigateTo("integrations/webhook-credentials");
+        var page = Render<CredentialsPage>();
+        page.WaitForAssertion(() => Assert.Equal("cred 29", Names(page)[0]), Wait);
+        var rows = page.FindComponents<MudTr>().Select(r => r.Instance).ToArray();
+
+        // Rebuilding every row's components on each click is what made a click slow; the same rows take the new text.
+        await SortButton(page, "Name").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal("cred 00", Names(page)[0]), Wait);
+        Assert.Equal(rows, page.FindComponents<MudTr>().Select(r => r.Instance), ReferenceEqualityComparer.Instance);
+
+        await page.Find("button.mud-table-pagination-next-button").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal("cred 25", Names(page)[0]), Wait);
+        Assert.Equal(rows[..5], page.FindComponents<MudTr>().Select(r => r.Instance), ReferenceEqualityComparer.Instance);
+        Assert.Equal(["cred 25", "cred 26", "cred 27", "cred 28", "cred 29"], Names(page));
     }
 
     [Fact]
