@@ -101,6 +101,7 @@ public static class PortalHosting
         services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
         services.AddSingleton<AlertService>();
         services.AddSingleton<HierarchyService>();
+        services.AddSingleton<ICredentialReferences, HierarchyCredentialReferences>();
         services.AddSingleton<HomeService>();
         services.AddWebhookDelivery(configuration);
         return services;
