@@ -83,6 +83,7 @@ public sealed class HierarchyWebhookCredentials(IDbContextFactory<PortalDbContex
         }
 
         var input = ToInput(request, out var requestErrors);
+        input.Name = NameStem(entity) + NameSuffix; // the name is made here, never the caller's: the rules check the values
         var errors = new ValidationErrors();
         errors.AddAll(requestErrors);
         errors.AddAll(ApiFields(request.AuthType, CredentialRules.Validate(input, isCreate: true)));
@@ -166,17 +167,21 @@ public sealed class HierarchyWebhookCredentials(IDbContextFactory<PortalDbContex
     /// <summary>"Acme webhook credential", or with " (2)", " (3)"... when the library already has that name.</summary>
     private async Task<string> NewNameAsync(HierarchyItem entity, CancellationToken cancellationToken)
     {
-        const string suffix = " webhook credential";
-        var stem = entity.Name.Length + suffix.Length + 5 > CredentialRules.NameMaxLength
-            ? entity.Name[..(CredentialRules.NameMaxLength - suffix.Length - 5)].TrimEnd()
-            : entity.Name;
-        var name = stem + suffix;
+        var stem = NameStem(entity);
+        var name = stem + NameSuffix;
         for (var n = 2; await credentials.IsNameTakenAsync(name, cancellationToken: cancellationToken) && n < 1000; n++)
         {
-            name = $"{stem}{suffix} ({n})";
+            name = $"{stem}{NameSuffix} ({n})";
         }
         return name;
     }
+
+    private const string NameSuffix = " webhook credential";
+
+    /// <summary>The entity's name, shortened so that the suffix and a " (n)" still fit the library's name length.</summary>
+    private static string NameStem(HierarchyItem entity) => entity.Name.Length + NameSuffix.Length + 6 > CredentialRules.NameMaxLength
+        ? entity.Name[..(CredentialRules.NameMaxLength - NameSuffix.Length - 6)].TrimEnd()
+        : entity.Name;
 
     /// <summary>The library's input for the seed's request; header_name defaults as the seed says.</summary>
     private static CredentialInput ToInput(WebhookCredentialRequest request, out Dictionary<string, string[]> errors)
