@@ -96,5 +96,7 @@ public sealed class HierarchyMigrationTests : IAsyncLifetime
             "SELECT count(*) AS Value FROM Credentials WHERE PublicId = upper(PublicId) AND length(PublicId) = 36").SingleAsync();
         Assert.Equal(5, inEfForm);
         Assert.Equal(CredentialType.BearerToken, (await db.Credentials.FirstAsync(c => c.PublicId == ids[3])).Type);
+        // The name search still follows the table: the upgrade must not rebuild Credentials, which drops its triggers.
+        Assert.Equal(["raw 3"], (await database.Credentials.ListAsync(new CredentialListQuery("raw 3"))).Items.Select(i => i.Name));
     }
 }

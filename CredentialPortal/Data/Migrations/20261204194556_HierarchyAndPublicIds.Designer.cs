@@ -234,8 +234,7 @@ namespace CredentialPortal.Data.Migrations
 
                     b.Property<Guid>("PublicId")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
-                        .HasDefaultValueSql("hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89AB', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))");
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("RefreshTokenUrl")
                         .HasMaxLength(4096)

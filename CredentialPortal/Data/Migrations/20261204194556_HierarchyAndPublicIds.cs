@@ -69,8 +69,11 @@ namespace CredentialPortal.Data.Migrations
                 columns: new[] { "ParentId", "Name" },
                 unique: true);
 
-            // SQLite adds a column only with a constant default: add it empty, give every existing row its own random id,
-            // then let the rebuilt table carry the random default for rows inserted by plain SQL.
+            // Every credential gets its own random public id. SQLite adds a column only with a constant default, and a
+            // rebuilt Credentials table would lose the name-search triggers (AddCredentialNameSearch): so the column is
+            // added with the empty id, existing rows are filled here, and a trigger gives a random id to rows inserted by
+            // plain SQL without one (the app's own inserts carry a version 7 id). A later migration that rebuilds
+            // Credentials must create this trigger again, as it must the name-search triggers.
             migrationBuilder.AddColumn<Guid>(
                 name: "PublicId",
                 table: "Credentials",
@@ -79,6 +82,19 @@ namespace CredentialPortal.Data.Migrations
                 defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
 
             migrationBuilder.Sql($"UPDATE \"Credentials\" SET \"PublicId\" = {RandomGuidSql};");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Credentials_PublicId",
+                table: "Credentials",
+                column: "PublicId",
+                unique: true);
+
+            migrationBuilder.Sql($"""
+                CREATE TRIGGER IF NOT EXISTS Credentials_PublicId_Insert AFTER INSERT ON Credentials
+                WHEN new.PublicId = '00000000-0000-0000-0000-000000000000' BEGIN
+                    UPDATE Credentials SET PublicId = {RandomGuidSql} WHERE Id = new.Id;
+                END;
+                """);
 
             // Existing alerts live in the Default workspace.
             migrationBuilder.AddColumn<Guid>(
@@ -107,25 +123,9 @@ namespace CredentialPortal.Data.Migrations
                 principalTable: "HierarchyEntities",
                 principalColumn: "Id",
                 onDelete: ReferentialAction.Restrict);
-
-            migrationBuilder.AlterColumn<Guid>(
-                name: "PublicId",
-                table: "Credentials",
-                type: "TEXT",
-                nullable: false,
-                defaultValueSql: RandomGuidSql,
-                oldClrType: typeof(Guid),
-                oldType: "TEXT",
-                oldDefaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Credentials_PublicId",
-                table: "Credentials",
-                column: "PublicId",
-                unique: true);
         }
 
-        // As the model has it (CredentialConfiguration.RandomGuidSql), fixed here: a migration must not change later.
+        /// <summary>A random (version 4) GUID in the form EF stores a Guid in SQLite: upper-case hex TEXT with dashes.</summary>
         private const string RandomGuidSql =
             "hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || "
             + "substr('89AB', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))";
@@ -137,6 +137,7 @@ namespace CredentialPortal.Data.Migrations
             // dropping that table needs foreign keys off (a PRAGMA that only applies outside a transaction); the rebuild
             // turns them back on.
             migrationBuilder.Sql("PRAGMA foreign_keys = 0;", suppressTransaction: true);
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS Credentials_PublicId_Insert;");
 
             migrationBuilder.DropForeignKey(
                 name: "FK_Alerts_HierarchyEntities_WorkspaceId",

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CredentialPortal.Features.ApiTokens;
+using CredentialPortal.Features.Hierarchy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
@@ -105,6 +106,7 @@ public static class ApiEndpoints
     {
         var api = app.MapGroup(Prefix + "/v1").WithApiConventions();
         api.MapApiTokenApi();
+        api.MapHierarchyApi();
         return api;
     }
 
