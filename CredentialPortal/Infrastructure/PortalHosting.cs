@@ -2,6 +2,7 @@ using CredentialPortal.Components;
 using CredentialPortal.Components.Account;
 using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.Api;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Hierarchy;
@@ -70,6 +71,7 @@ public static class PortalHosting
         services.AddScoped<PasswordLogin>();
         services.Configure<OriginOptions>(builder.Configuration);
         services.AddTrustedProxies(builder.Configuration);
+        services.AddPortalOpenApi();
         return builder;
     }
 
@@ -167,6 +169,8 @@ public static class PortalHosting
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = KeyRingHealthCheck.WriteResponse });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
+        app.MapGroup("/api/v1").MapCredentialApi(); // TEMP until the API plumbing lands
+        app.MapPortalOpenApi();
         return app;
     }
 }
