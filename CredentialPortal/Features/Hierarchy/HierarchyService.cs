@@ -17,7 +17,7 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
     public async Task<HierarchyNode> GetTreeAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var items = await Items(db).ToListAsync(cancellationToken);
+        var items = await Items(db.HierarchyEntities).ToListAsync(cancellationToken);
         var byParent = items.Where(i => i.ParentId is not null).ToLookup(i => i.ParentId!.Value);
         HierarchyNode Build(HierarchyItem item) => new(item,
             byParent[item.Id].OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Id).Select(Build).ToList());
@@ -27,21 +27,20 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
     public async Task<HierarchyItem?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Items(db).FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        return await Items(db.HierarchyEntities.Where(e => e.Id == id)).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>Every entity of a level, by name; below <paramref name="parentId"/> only, when given.</summary>
     public async Task<IReadOnlyList<HierarchyItem>> ListAsync(HierarchyLevel level, Guid? parentId = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var items = await Items(db)
-            .Where(i => i.Level == level && (parentId == null || i.ParentId == parentId))
+        var items = await Items(db.HierarchyEntities.Where(e => e.Level == level && (parentId == null || e.ParentId == parentId)))
             .ToListAsync(cancellationToken);
         return items.OrderBy(i => i.Name, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.Id).ToList();
     }
 
-    private static IQueryable<HierarchyItem> Items(PortalDbContext db) =>
-        db.HierarchyEntities.AsNoTracking().Select(e => new HierarchyItem(
+    private static IQueryable<HierarchyItem> Items(IQueryable<HierarchyEntity> entities) =>
+        entities.AsNoTracking().Select(e => new HierarchyItem(
             e.Id, e.Level, e.Name, e.ParentId, e.CredentialId,
             e.Credential == null ? null : e.Credential.Name,
             e.Credential == null ? null : e.Credential.Type,
