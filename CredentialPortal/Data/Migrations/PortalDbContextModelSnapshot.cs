@@ -167,6 +167,56 @@ namespace CredentialPortal.Data.Migrations
                     b.ToTable("Alerts", (string)null);
                 });
 
+            modelBuilder.Entity("CredentialPortal.Features.ApiTokens.ApiToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("LastUsedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ScopeEntityId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.HasIndex("ScopeEntityId");
+
+                    b.ToTable("ApiTokens", (string)null);
+                });
+
             modelBuilder.Entity("CredentialPortal.Features.Credentials.Credential", b =>
                 {
                     b.Property<int>("Id")
@@ -591,6 +641,15 @@ namespace CredentialPortal.Data.Migrations
                     b.Navigation("WebhookHeaders");
 
                     b.Navigation("Workspace");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Features.ApiTokens.ApiToken", b =>
+                {
+                    b.HasOne("CredentialPortal.Features.Hierarchy.HierarchyEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ScopeEntityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CredentialPortal.Features.Delivery.WebhookDelivery", b =>

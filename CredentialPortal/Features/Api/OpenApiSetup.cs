@@ -1,3 +1,4 @@
+using CredentialPortal.Features.ApiTokens;
 using CredentialPortal.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -70,7 +71,7 @@ public static class OpenApiSetup
 
         services.AddAuthentication().AddPolicyScheme(ReaderScheme, "OpenAPI reader", scheme =>
             scheme.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.Count > 0 ? TokenScheme : IdentityConstants.ApplicationScheme);
+                context.Request.Headers.Authorization.Count > 0 ? ApiTokenDefaults.Scheme : IdentityConstants.ApplicationScheme);
         services.AddAuthorizationBuilder().AddPolicy(ReaderPolicy, policy =>
             policy.AddAuthenticationSchemes(ReaderScheme).RequireAuthenticatedUser());
         return services;
@@ -101,7 +102,4 @@ public static class OpenApiSetup
             .RequireAuthorization(ReaderPolicy);
         return app;
     }
-
-    // Until the token scheme lands: the login cookie alone.
-    private static string TokenScheme => IdentityConstants.ApplicationScheme;
 }

@@ -1,3 +1,4 @@
+using CredentialPortal.Features.Api;
 using CredentialPortal.Features.Credentials.Api;
 using CredentialPortal.Features.Credentials.OAuth;
 using CredentialPortal.Features.Shared;
@@ -19,7 +20,10 @@ public static class CredentialEndpoints
 
     public static RouteGroupBuilder MapCredentialApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/webhook-credentials").WithTags(Tag);
+        // The library is the whole portal's: a token scoped to one partner or workspace does not reach it.
+        var group = api.MapGroup("/webhook-credentials").WithTags(Tag)
+            .AddEndpointFilter(async (context, next) => ApiScope.EnsurePlatform(context.HttpContext.User) ?? await next(context))
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapGet("/", ListAsync)
             .WithName("ListWebhookCredentials")

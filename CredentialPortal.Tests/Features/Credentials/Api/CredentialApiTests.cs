@@ -2,6 +2,7 @@ using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Tests.Features.Alerts;
+using CredentialPortal.Tests.Infrastructure;
 
 namespace CredentialPortal.Tests.Features.Credentials.Api;
 
