@@ -49,7 +49,7 @@ public sealed class CredentialApiTests(CredentialApiFixture api) : IClassFixture
     public async Task What_a_type_shows_identifiers_in_full_write_only_values_as_hints()
     {
         var bearer = await api.CreateAsync(new { name = "Shown bearer", type = "bearer_token", secret = "sk_live_abc123xyz789" });
-        Assert.Equal(("Authorization", "...z789", "True"), (bearer["field_name"], bearer["secret_hint"], bearer["has_secret"]));
+        Assert.Equal(("Authorization", "...z789", "true"), (bearer["field_name"], bearer["secret_hint"], bearer["has_secret"]));
 
         var hmac = await api.CreateAsync(new { name = "Shown hmac", type = "hmac_signature", client_id = "key_production_001", secret = "whsec_supersecretkey123" });
         Assert.Equal(("X-Signature", "timestamp_signature_key", "key_production_001", "...y123"),
@@ -57,7 +57,7 @@ public sealed class CredentialApiTests(CredentialApiFixture api) : IClassFixture
 
         var basic = await api.CreateAsync(new { name = "Shown basic", type = "basic_auth", client_id = "webhook_user", secret = "secure_password_123" });
         // A password a person chose keeps no ending.
-        Assert.Equal(("webhook_user", null, "True"), (basic["client_id"], basic["secret_hint"], basic["has_secret"]));
+        Assert.Equal(("webhook_user", null, "true"), (basic["client_id"], basic["secret_hint"], basic["has_secret"]));
 
         var value = await api.CreateAsync(new { name = "Shown value", type = "client_id", field_name = "clientid", location = "query_param", client_id = "value-secret-0001" });
         Assert.Equal(("query_param", null, "...0001"), (value["location"], value["client_id"], value["client_id_hint"]));
