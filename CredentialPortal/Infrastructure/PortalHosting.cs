@@ -105,6 +105,8 @@ public static class PortalHosting
         services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
         services.AddSingleton<AlertService>();
         services.AddSingleton<HierarchyService>();
+        services.AddSingleton<HierarchyWebhookCredentials>();
+        services.AddSingleton<ICredentialReferences, HierarchyCredentialReferences>();
         services.AddSingleton<HomeService>();
         services.AddMemoryCache();
         services.AddSingleton<ApiTokenService>();
