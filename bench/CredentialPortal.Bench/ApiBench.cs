@@ -57,7 +57,7 @@ internal static class ApiBench
         var publicId = (await credentials.PublicIdsAsync([first.Id]))[first.Id];
         var seedRoute = services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Any(e => e.RoutePattern.RawText?.Contains("config/{entity_type}/{entity_id", StringComparison.Ordinal) == true
-                      && e.RoutePattern.RawText.EndsWith("webhook-credential", StringComparison.Ordinal));
+                      && e.RoutePattern.RawText.TrimEnd('/').EndsWith("webhook-credential", StringComparison.Ordinal));
         var oneEntity = seedRoute
             ? $"/api/v1/config/workspace/{HierarchyDefaults.DefaultWorkspaceId}/webhook-credential"
             : $"/api/v1/webhook-credentials/{publicId}";

@@ -26,7 +26,7 @@ public static class CredentialEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapGet("/", ListAsync)
-            .WithName("ListWebhookCredentials")
+            .WithName("ListLibraryCredentials")
             .WithSummary("List credentials, a page at a time")
             .WithDescription("Paged, sorted and searched like the Webhook Credentials tab. sort: last_modified (default, newest " +
                              "first), name or type; dir: asc or desc (default: desc for last_modified, asc otherwise); q (or search): " +
@@ -35,13 +35,13 @@ public static class CredentialEndpoints
             .ProducesValidationProblem();
 
         group.MapGet(IdRoute, GetAsync)
-            .WithName("GetWebhookCredential")
+            .WithName("GetLibraryCredential")
             .WithSummary("Get one credential (no secret; an ETag for If-Match)")
             .Produces<CredentialResource>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/", CreateAsync)
-            .WithName("CreateWebhookCredential")
+            .WithName("CreateLibraryCredential")
             .WithSummary("Create a credential of any type")
             .WithDescription("The same fields and rules as the portal's form. An Idempotency-Key header (a UUID) makes a repeated " +
                              "request return the credential the first one created. Answers 201 with Location and ETag.")
@@ -49,7 +49,7 @@ public static class CredentialEndpoints
             .ProducesValidationProblem();
 
         group.MapPut(IdRoute, UpdateAsync)
-            .WithName("UpdateWebhookCredential")
+            .WithName("UpdateLibraryCredential")
             .WithSummary("Replace a credential's fields (If-Match required; the type cannot change)")
             .WithDescription("Send If-Match with the ETag a GET returned: 412 when the credential changed since, 428 without " +
                              "If-Match. The body replaces the stored fields; write-only values (secret, password, private key, " +
@@ -61,7 +61,7 @@ public static class CredentialEndpoints
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 
         group.MapDelete(IdRoute, DeleteAsync)
-            .WithName("DeleteWebhookCredential")
+            .WithName("DeleteLibraryCredential")
             .WithSummary("Delete a credential")
             .WithDescription("As on the tab: alerts that chose it go to No Auth, hierarchy levels that had it fall back to their parent.")
             .Produces(StatusCodes.Status204NoContent)
