@@ -73,6 +73,7 @@ public static class PortalHosting
         services.Configure<OriginOptions>(builder.Configuration);
         services.AddTrustedProxies(builder.Configuration);
         services.AddPortalApi(builder.Configuration);
+        services.AddPortalOpenApi();
         return builder;
     }
 

@@ -2,7 +2,7 @@ namespace CredentialPortal.Bench;
 
 /// <summary>
 /// The command line: <c>--rows N --iterations N --warmup N --budget S --no-analyze --keep --deliveries N
-/// --concurrency N --delivery-budget S --skip-list --skip-delivery</c>.
+/// --concurrency N --delivery-budget S --skip-list --skip-delivery</c>, and the browser and API modes.
 /// </summary>
 internal sealed record BenchOptions(
     int Rows,
@@ -19,7 +19,9 @@ internal sealed record BenchOptions(
     bool Browser = false,
     int BrowserSamples = 20,
     int BrowserRuns = 2,
-    string? PortalFolder = null)
+    string? PortalFolder = null,
+    bool Api = false,
+    int ApiSeconds = 5)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/CredentialPortal.Bench -- [options]
@@ -44,6 +46,10 @@ internal sealed record BenchOptions(
           --browser-samples N  timed samples per measurement (default 20, after a short warm-up)
           --browser-runs N   how many times the whole measurement is repeated in the run (default 2)
           --portal DIR       a published portal to start (default: dotnet publish -c Release into the temp folder)
+        API mode (instead of both phases: the portal on a real Kestrel at 127.0.0.1 over the filled file, with a token):
+          --api              the first page of GET /api/v1/webhook-credentials (p50/p95 next to CredentialService), then
+                             requests per second for one entity's credential on 1 and 32 connections next to a raw endpoint
+          --api-seconds S    length of each requests-per-second run (default 5)
         --keep            keep the database file (path printed) to inspect with sqlite3
         """;
 
@@ -97,6 +103,12 @@ internal sealed record BenchOptions(
                     break;
                 case "--portal" when i + 1 < args.Length && Directory.Exists(args[i + 1]):
                     options = options with { PortalFolder = Path.GetFullPath(args[++i]) };
+                    break;
+                case "--api":
+                    options = options with { Api = true, List = false, Delivery = false };
+                    break;
+                case "--api-seconds" when TryCount(args, ++i, 1, out var apiSeconds):
+                    options = options with { ApiSeconds = apiSeconds };
                     break;
                 case "--skip-delivery":
                     options = options with { Delivery = false };

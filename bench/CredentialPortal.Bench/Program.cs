@@ -37,6 +37,7 @@ internal static partial class BenchProgram
             ? $"CredentialPortal bench: {options.Rows} credentials; per operation {options.Warmup} warm-up + {options.Iterations} timed "
               + $"iterations (fewer, at least {MinimumSamples}, when they take over {options.BudgetSeconds} s), each a call and a raw replay"
             : options.Browser ? $"CredentialPortal browser bench: {options.Rows} credentials, the published portal in Chromium"
+            : options.Api ? $"CredentialPortal API bench: {options.Rows} credentials, the portal on Kestrel at 127.0.0.1, a token"
             : "CredentialPortal bench: list phase skipped (--skip-list)");
         Console.WriteLine($"{RuntimeInformation.FrameworkDescription}, SQLite {sqliteVersion}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}");
         Console.WriteLine($"Load average at start: {LoadAverage()}");
@@ -47,6 +48,16 @@ internal static partial class BenchProgram
             var exit = await BrowserBench.RunAsync(database, options);
             Console.WriteLine($"Total run time: {clock.Elapsed.TotalSeconds:F1} s; load average at end: {LoadAverage()}");
             return exit;
+        }
+
+        if (options.Api)
+        {
+            await FillAsync(database, options);
+            var api = await ApiBench.RunAsync(database, options);
+            Console.WriteLine();
+            Console.WriteLine($"Total run time: {clock.Elapsed.TotalSeconds:F1} s; load average at end: {LoadAverage()}");
+            Console.WriteLine($"API: {api.Verdict}");
+            return api.Correct ? 0 : 1;
         }
 
         var results = options.List ? await ListPhaseAsync(database, options) : null;

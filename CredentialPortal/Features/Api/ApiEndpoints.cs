@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CredentialPortal.Features.ApiTokens;
+using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Hierarchy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
@@ -107,6 +108,8 @@ public static class ApiEndpoints
         var api = app.MapGroup(Prefix + "/v1").WithApiConventions();
         api.MapApiTokenApi();
         api.MapHierarchyApi();
+        api.MapCredentialApi();
+        app.MapPortalOpenApi();
         return api;
     }
 
