@@ -22,6 +22,16 @@ public class AlertFormPageTests : PortalComponentTest
     private static Task NextAsync(IRenderedComponent<AlertFormPage> page) => page.Find("form").SubmitAsync();
 
     [Fact]
+    public void The_kind_comes_from_the_pages_own_address_not_from_its_query()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("flexible-actions/runtime-alerts/new?next=/flexible-actions/platform-events/");
+
+        var page = Render<AlertFormPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("New Runtime Alert", page.Find("h1").TextContent.Trim()), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task Save_is_disabled_while_saving_and_a_second_submit_is_ignored_so_one_alert_is_created()
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo("flexible-actions/platform-events/new");
