@@ -1,6 +1,7 @@
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
+using CredentialPortal.Features.Hierarchy;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,6 +12,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
     public DbSet<Credential> Credentials => Set<Credential>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<HierarchyEntity> HierarchyEntities => Set<HierarchyEntity>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

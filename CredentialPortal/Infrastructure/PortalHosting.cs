@@ -2,8 +2,11 @@ using CredentialPortal.Components;
 using CredentialPortal.Components.Account;
 using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.Api;
+using CredentialPortal.Features.ApiTokens;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
+using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Features.Home;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -69,6 +72,7 @@ public static class PortalHosting
         services.AddScoped<PasswordLogin>();
         services.Configure<OriginOptions>(builder.Configuration);
         services.AddTrustedProxies(builder.Configuration);
+        services.AddPortalApi(builder.Configuration);
         return builder;
     }
 
@@ -99,7 +103,11 @@ public static class PortalHosting
         services.AddSingleton<CredentialService>();
         services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
         services.AddSingleton<AlertService>();
+        services.AddSingleton<HierarchyService>();
+        services.AddSingleton<ICredentialReferences, HierarchyCredentialReferences>();
         services.AddSingleton<HomeService>();
+        services.AddMemoryCache();
+        services.AddSingleton<ApiTokenService>();
         services.AddWebhookDelivery(configuration);
         return services;
     }
@@ -140,6 +148,10 @@ public static class PortalHosting
 
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<FirstAdministrator>().SeedFromConfigurationAsync();
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SeedOptions>>().Value.ApiToken is { Length: > 0 } apiToken)
+        {
+            await app.Services.GetRequiredService<ApiTokenService>().EnsureSeedAsync(apiToken);
+        }
     }
 
     public static WebApplication UsePortal(this WebApplication app)
@@ -152,6 +164,7 @@ public static class PortalHosting
             app.UseHsts(); // only ever sent on HTTPS requests
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseApiRequests(); // after the status code pages: the API answers problem details instead
         app.UseBlazorHubOriginCheck();
         // Explicit, so that they run after the middleware above: left implicit, WebApplication puts routing and
         // authentication first, and a challenge's redirect would leave without the security headers.
@@ -165,6 +178,7 @@ public static class PortalHosting
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = KeyRingHealthCheck.WriteResponse });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
+        app.MapPortalApi();
         return app;
     }
 }

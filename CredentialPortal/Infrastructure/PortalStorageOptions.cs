@@ -90,4 +90,7 @@ public sealed class SeedOptions
 {
     public string? AdminEmail { get; set; }
     public string? AdminPassword { get; set; }
+
+    /// <summary>When set, a Platform-scope API token with exactly this value is ensured at start-up (for automation).</summary>
+    public string? ApiToken { get; set; }
 }

@@ -99,6 +99,9 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<Guid?>("IdempotencyKey")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("InheritsCredential")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
@@ -145,6 +148,9 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<int?>("WindowMinutes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CredentialId");
@@ -152,11 +158,63 @@ namespace CredentialPortal.Data.Migrations
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
+                    b.HasIndex("WorkspaceId");
+
                     b.HasIndex("Kind", "LastModifiedUtc", "Id");
 
                     b.HasIndex("Kind", "Name", "Id");
 
                     b.ToTable("Alerts", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Features.ApiTokens.ApiToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("LastUsedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ScopeEntityId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.HasIndex("ScopeEntityId");
+
+                    b.ToTable("ApiTokens", (string)null);
                 });
 
             modelBuilder.Entity("CredentialPortal.Features.Credentials.Credential", b =>
@@ -221,6 +279,11 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<string>("ProtectedUsername")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("PublicId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89AB', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))");
+
                     b.Property<string>("RefreshTokenUrl")
                         .HasMaxLength(4096)
                         .HasColumnType("TEXT");
@@ -256,6 +319,9 @@ namespace CredentialPortal.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("PublicId")
                         .IsUnique();
 
                     b.HasIndex("LastModifiedUtc", "Id")
@@ -318,6 +384,88 @@ namespace CredentialPortal.Data.Migrations
                     b.HasIndex("AlertId", "Id");
 
                     b.ToTable("WebhookDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Features.Hierarchy.HierarchyEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CredentialId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastModifiedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialId");
+
+                    b.HasIndex("ParentId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("HierarchyEntities", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000001"),
+                            CreatedUtc = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            LastModifiedUtc = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Level = 0,
+                            Name = "Platform",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000002"),
+                            CreatedUtc = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            LastModifiedUtc = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Level = 1,
+                            Name = "Default",
+                            ParentId = new Guid("00000000-0000-0000-0000-000000000001"),
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000003"),
+                            CreatedUtc = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            LastModifiedUtc = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Level = 2,
+                            Name = "Default",
+                            ParentId = new Guid("00000000-0000-0000-0000-000000000002"),
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000004"),
+                            CreatedUtc = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            LastModifiedUtc = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Level = 3,
+                            Name = "Default",
+                            ParentId = new Guid("00000000-0000-0000-0000-000000000003"),
+                            Version = 1
+                        });
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -455,6 +603,12 @@ namespace CredentialPortal.Data.Migrations
                         .HasForeignKey("CredentialId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("CredentialPortal.Features.Hierarchy.HierarchyEntity", "Workspace")
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
                     b.OwnsMany("CredentialPortal.Features.Alerts.WebhookHeader", "WebhookHeaders", b1 =>
                         {
                             b1.Property<int>("AlertId");
@@ -485,6 +639,17 @@ namespace CredentialPortal.Data.Migrations
                     b.Navigation("Credential");
 
                     b.Navigation("WebhookHeaders");
+
+                    b.Navigation("Workspace");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Features.ApiTokens.ApiToken", b =>
+                {
+                    b.HasOne("CredentialPortal.Features.Hierarchy.HierarchyEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ScopeEntityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CredentialPortal.Features.Delivery.WebhookDelivery", b =>
@@ -496,6 +661,23 @@ namespace CredentialPortal.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Alert");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Features.Hierarchy.HierarchyEntity", b =>
+                {
+                    b.HasOne("CredentialPortal.Features.Credentials.Credential", "Credential")
+                        .WithMany()
+                        .HasForeignKey("CredentialId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("CredentialPortal.Features.Hierarchy.HierarchyEntity", "Parent")
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Credential");
+
+                    b.Navigation("Parent");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1,4 +1,5 @@
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Hierarchy;
 
 namespace CredentialPortal.Features.Alerts;
 
@@ -37,7 +38,17 @@ public class Alert
     public string WebhookMethod { get; set; } = "POST";
     public List<WebhookHeader> WebhookHeaders { get; set; } = [];
 
-    /// <summary>Null means No Auth.</summary>
+    /// <summary>The workspace the alert belongs to; an inheriting webhook uses its effective credential.</summary>
+    public Guid WorkspaceId { get; set; } = HierarchyDefaults.DefaultWorkspaceId;
+    public HierarchyEntity? Workspace { get; set; }
+
+    /// <summary>
+    /// True: the webhook uses the workspace's effective credential (its own, else its organization's, partner's or the
+    /// platform's), and <see cref="CredentialId"/> is null.
+    /// </summary>
+    public bool InheritsCredential { get; set; }
+
+    /// <summary>The credential chosen explicitly. Null (and not inheriting) means No Auth.</summary>
     public int? CredentialId { get; set; }
     public Credential? Credential { get; set; }
 

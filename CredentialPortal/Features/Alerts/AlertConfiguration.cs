@@ -19,6 +19,9 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         // to leave an alert pointing at nothing.
         builder.HasOne(a => a.Credential).WithMany().HasForeignKey(a => a.CredentialId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(a => a.CredentialId);
+        // A workspace is not deleted while alerts remain in it (HierarchyService.DeleteAsync); the database agrees.
+        builder.HasOne(a => a.Workspace).WithMany().HasForeignKey(a => a.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(a => a.WorkspaceId);
         builder.HasIndex(a => new { a.Kind, a.LastModifiedUtc, a.Id });
         builder.HasIndex(a => new { a.Kind, a.Name, a.Id });
         // A repeated create (double click, Enter twice) carries the same key: the database keeps it to one row.

@@ -1,4 +1,5 @@
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Hierarchy;
 
 namespace CredentialPortal.Features.Alerts;
 
@@ -16,6 +17,11 @@ public sealed class AlertInput
     public string? WebhookUrl { get; set; }
     public string WebhookMethod { get; set; } = "POST";
     public List<HeaderInput> Headers { get; set; } = [];
+    public Guid WorkspaceId { get; set; } = HierarchyDefaults.DefaultWorkspaceId;
+
+    /// <summary>True: the webhook uses the workspace's effective credential; <see cref="CredentialId"/> is then ignored.</summary>
+    public bool InheritsCredential { get; set; }
+
     public int? CredentialId { get; set; }
     public int Version { get; set; }
 
@@ -60,10 +66,30 @@ public enum AlertSort
 
 public sealed record AlertListQuery(AlertKind Kind, AlertSort SortBy = AlertSort.LastModified, bool Descending = true, int Page = 0, int PageSize = 25);
 
-/// <summary>How the overview shows the webhook's authentication.</summary>
+/// <summary>
+/// How the overview shows the webhook's authentication. For an alert that inherits, <see cref="Credential"/> and the field
+/// are the workspace's effective credential's (null: none up the chain, No Auth) and <see cref="Inherited"/> says where it
+/// comes from.
+/// </summary>
 public sealed record WebhookAuth(CredentialChoice? Credential, string? FieldName, CredentialLocation? Location, string? RemovedCredentialName, DateTime? RemovedAtUtc)
 {
     public bool IsNoAuth => Credential is null;
+
+    /// <summary>The alert's Credential choice is Inherit.</summary>
+    public bool InheritsCredential { get; init; }
+
+    /// <summary>The effective credential an inheriting alert uses, with the level it comes from; null otherwise.</summary>
+    public EffectiveCredential? Inherited { get; init; }
+
+    /// <summary>
+    /// The line the overview shows: "Bearer Token 'Acme key', inherited from partner Acme", "Bearer Token 'Ops key'",
+    /// "No Auth", or for an inheriting alert with nothing up the chain "No Auth (inherited: no level has a credential)".
+    /// </summary>
+    public string Summary { get; init; } = "No Auth";
 }
 
-public sealed record AlertOverview(Alert Alert, WebhookAuth Auth);
+public sealed record AlertOverview(Alert Alert, WebhookAuth Auth)
+{
+    /// <summary>The alert's workspace with its organization and partner; null only if it vanished mid-read.</summary>
+    public WorkspaceChoice? Workspace { get; init; }
+}

@@ -1,6 +1,7 @@
 using CredentialPortal.Data;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
+using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Features.Shared;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +14,7 @@ public sealed class AlertService(
     CredentialService credentials,
     WebhookDestinationPolicy destinations,
     DeliveryTargets deliveryTargets,
+    HierarchyService hierarchy,
     TimeProvider time,
     IDataProtectionProvider dataProtection)
 {
@@ -36,13 +38,21 @@ public sealed class AlertService(
         var page = await alerts.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
             .Include(a => a.Credential)
             .ToListAsync(cancellationToken);
-        var rows = page.Select(a => new AlertRow(a.Id, a.Name, a.TriggerSummary(), AuthSummary(a), a.LastModifiedUtc)).ToList();
+        // Inheriting alerts show their workspace's effective credential: one lookup per workspace on the page.
+        var effective = new Dictionary<Guid, EffectiveCredential?>();
+        foreach (var workspace in page.Where(a => a.WebhookEnabled && a.InheritsCredential).Select(a => a.WorkspaceId).Distinct())
+        {
+            effective[workspace] = await hierarchy.GetEffectiveAsync(workspace, cancellationToken);
+        }
+        var rows = page.Select(a => new AlertRow(a.Id, a.Name, a.TriggerSummary(), AuthSummary(a, effective.GetValueOrDefault(a.WorkspaceId)), a.LastModifiedUtc)).ToList();
         return new AlertPage(rows, total);
     }
 
-    private static string AuthSummary(Alert alert) => !alert.WebhookEnabled
+    private static string AuthSummary(Alert alert, EffectiveCredential? inherited) => !alert.WebhookEnabled
         ? "No webhook"
-        : alert.Credential is { } credential ? $"{credential.Name} ({credential.Type.DisplayName()})" : "No Auth";
+        : alert.InheritsCredential
+            ? inherited is null ? "Inherit (No Auth)" : $"Inherit: {inherited.CredentialName} ({inherited.Type.DisplayName()})"
+            : alert.Credential is { } credential ? $"{credential.Name} ({credential.Type.DisplayName()})" : "No Auth";
 
     public async Task<AlertOverview?> GetOverviewAsync(int id, CancellationToken cancellationToken = default)
     {
@@ -53,6 +63,12 @@ public sealed class AlertService(
             return null;
         }
         var credential = alert.Credential;
+        EffectiveCredential? inherited = null;
+        if (alert.WebhookEnabled && alert.InheritsCredential)
+        {
+            inherited = await hierarchy.GetEffectiveAsync(alert.WorkspaceId, cancellationToken);
+            credential = inherited is null ? null : await db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == inherited.CredentialId, cancellationToken);
+        }
         var auth = new WebhookAuth(
             credential is null ? null : new CredentialChoice(credential.Id, credential.Name, credential.Type, credential.LastModifiedUtc),
             // Standard Webhooks names its own headers; the stored field name does not travel.
@@ -64,13 +80,33 @@ public sealed class AlertService(
             },
             credential?.Location,
             alert.RemovedCredentialName,
-            alert.RemovedCredentialAtUtc);
+            alert.RemovedCredentialAtUtc)
+        {
+            InheritsCredential = alert.InheritsCredential,
+            Inherited = inherited,
+            Summary = AuthLine(alert, credential, inherited),
+        };
+        var workspace = await db.HierarchyEntities.AsNoTracking()
+            .Where(w => w.Id == alert.WorkspaceId)
+            .Select(w => new WorkspaceChoice(w.Id, w.Name, w.Parent!.Name, w.Parent.Parent!.Name))
+            .FirstOrDefaultAsync(cancellationToken);
         alert.Credential = null; // the overview carries what it shows, not the protected values
         foreach (var header in alert.WebhookHeaders.Where(h => h.Secret))
         {
             header.Value = ""; // nor a secret header's ciphertext
         }
-        return new AlertOverview(alert, auth);
+        return new AlertOverview(alert, auth) { Workspace = workspace };
+    }
+
+    /// <summary>"Bearer Token 'Acme key', inherited from partner Acme", "Bearer Token 'Ops key'" or "No Auth".</summary>
+    private static string AuthLine(Alert alert, Credential? credential, EffectiveCredential? inherited)
+    {
+        if (credential is null)
+        {
+            return alert.InheritsCredential ? "No Auth (inherited: no level above the alert has a credential)" : "No Auth";
+        }
+        var line = $"{credential.Type.DisplayName()} '{credential.Name}'";
+        return inherited is null ? line : $"{line}, {inherited.SourceText(alert.WorkspaceId)}";
     }
 
     public async Task<(AlertInput Input, CredentialChoice? Credential)?> GetForEditAsync(int id, CancellationToken cancellationToken = default)
@@ -98,10 +134,13 @@ public sealed class AlertService(
                     ? new HeaderInput { Name = h.Name, Secret = true, KeptFrom = h.Name }
                     : new HeaderInput { Name = h.Name, Value = h.Value })
                 .ToList(),
+            WorkspaceId = alert.WorkspaceId,
+            InheritsCredential = alert.InheritsCredential,
             CredentialId = alert.CredentialId,
             Version = alert.Version,
         };
-        return (input, overview.Auth.Credential);
+        // An inheriting alert's choice is Inherit, not the credential it currently resolves to.
+        return (input, alert.InheritsCredential ? null : overview.Auth.Credential);
     }
 
     /// <summary>Credentials to choose from, most recently modified first, optionally filtered by a name fragment.</summary>
@@ -181,7 +220,7 @@ public sealed class AlertService(
         }
 
         db.Entry(alert).Property(a => a.Version).OriginalValue = input.Version;
-        if (alert.CredentialId != input.CredentialId)
+        if (alert.CredentialId != input.CredentialId || alert.InheritsCredential != input.InheritsCredential)
         {
             alert.RemovedCredentialName = null;
             alert.RemovedCredentialAtUtc = null;
@@ -258,13 +297,19 @@ public sealed class AlertService(
         alert.WebhookUrl = input.WebhookEnabled ? input.WebhookUrl?.Trim() : null;
         alert.WebhookMethod = input.WebhookEnabled ? input.WebhookMethod : "POST";
         alert.WebhookHeaders = headers;
-        alert.CredentialId = input.WebhookEnabled ? input.CredentialId : null;
+        alert.WorkspaceId = input.WorkspaceId;
+        alert.InheritsCredential = input.WebhookEnabled && input.InheritsCredential;
+        alert.CredentialId = input.WebhookEnabled && !input.InheritsCredential ? input.CredentialId : null;
         alert.LastModifiedUtc = now;
     }
 
     private async Task<Dictionary<string, string[]>> ValidateAsync(PortalDbContext db, AlertInput input, CancellationToken cancellationToken)
     {
         var errors = AlertRules.Validate(input);
+        if (!await db.HierarchyEntities.AnyAsync(e => e.Id == input.WorkspaceId && e.Level == HierarchyLevel.Workspace, cancellationToken))
+        {
+            errors[nameof(input.WorkspaceId)] = ["Choose the workspace the alert belongs to; this one does not exist."];
+        }
         if (!input.WebhookEnabled)
         {
             return errors;
@@ -274,7 +319,7 @@ public sealed class AlertService(
         {
             errors[nameof(input.WebhookUrl)] = [refusal];
         }
-        if (input.CredentialId is int credentialId && !await db.Credentials.AnyAsync(c => c.Id == credentialId, cancellationToken))
+        if (!input.InheritsCredential && input.CredentialId is int credentialId && !await db.Credentials.AnyAsync(c => c.Id == credentialId, cancellationToken))
         {
             errors[nameof(input.CredentialId)] = ["This credential no longer exists; choose another or No Auth."];
         }

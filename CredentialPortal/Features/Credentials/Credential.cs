@@ -37,6 +37,10 @@ public class Credential
     private CredentialType type;
 
     public int Id { get; set; }
+
+    /// <summary>The id the REST API shows (<c>credential_id</c>); <see cref="Id"/> stays the internal key.</summary>
+    public Guid PublicId { get; set; } = Guid.CreateVersion7();
+
     public required string Name { get; set; }
 
     /// <summary>Setting the type also sets <see cref="TypeName"/>, the key the list sorts the Type column by.</summary>

@@ -29,5 +29,14 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<Credent
         builder.HasIndex(c => new { c.TypeName, c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_Type").IsDescending(false, true, true);
         // A repeated create (double click, Enter twice) carries the same key: the database keeps it to one row.
         builder.HasIndex(c => c.IdempotencyKey).IsUnique();
+
+        // New rows get a version 7 id from the entity; rows inserted by plain SQL get a random one from the database.
+        builder.Property(c => c.PublicId).HasDefaultValueSql(RandomGuidSql);
+        builder.HasIndex(c => c.PublicId).IsUnique();
     }
+
+    /// <summary>A random (version 4) GUID in the form EF stores a Guid in SQLite: upper-case hex TEXT with dashes.</summary>
+    internal const string RandomGuidSql =
+        "hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || "
+        + "substr('89AB', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))";
 }

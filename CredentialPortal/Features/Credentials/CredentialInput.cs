@@ -198,6 +198,3 @@ public sealed record CredentialListQuery(
     bool Descending = true,
     int Page = 0,
     int PageSize = 25);
-
-/// <summary>An alert (or anything else) that points at a credential; shown before deletion.</summary>
-public sealed record CredentialReference(string Description, string Href);

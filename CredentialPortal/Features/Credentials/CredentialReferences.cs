@@ -3,7 +3,7 @@ using CredentialPortal.Data;
 namespace CredentialPortal.Features.Credentials;
 
 /// <summary>
-/// Implemented by features whose records point at credentials (alert webhooks). Deleting a credential asks every
+/// Implemented by features whose records point at credentials (alert webhooks, hierarchy levels). Deleting a credential asks every
 /// implementation, inside the deletion's own transaction, to list its references and then to detach them ("No Auth").
 /// </summary>
 public interface ICredentialReferences
@@ -13,3 +13,19 @@ public interface ICredentialReferences
     /// <summary>Detaches every reference to the credential. Runs in the deletion's transaction; must not save or commit.</summary>
     Task DetachAsync(PortalDbContext db, Credential credential, DateTime deletedAtUtc, CancellationToken cancellationToken);
 }
+
+/// <summary>How a reference uses the credential, so the delete dialog can group them.</summary>
+public enum CredentialReferenceKind
+{
+    /// <summary>An alert that chose the credential: it goes to No Auth.</summary>
+    Explicit,
+
+    /// <summary>A hierarchy level's own credential: the level falls back to its parent's.</summary>
+    Level,
+
+    /// <summary>An alert that inherits the credential through a level: it follows that level's fallback.</summary>
+    Inherited,
+}
+
+/// <summary>Something that points at a credential (an alert, a hierarchy level); shown before deletion.</summary>
+public sealed record CredentialReference(string Description, string Href, CredentialReferenceKind Kind = CredentialReferenceKind.Explicit);

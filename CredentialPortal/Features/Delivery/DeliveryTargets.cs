@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Hierarchy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ using SQLitePCL;
 
 namespace CredentialPortal.Features.Delivery;
 
-/// <summary>What one delivery needs: the alert and its credential, decrypted (null: No Auth).</summary>
+/// <summary>What one delivery needs: the alert and the credential it uses (its own or the inherited one), decrypted (null: No Auth).</summary>
 public sealed record DeliveryTarget(Alert Alert, ResolvedCredential? Credential);
 
 /// <summary>
@@ -18,7 +19,11 @@ public sealed record DeliveryTarget(Alert Alert, ResolvedCredential? Credential)
 /// they were when loaded, column for column. So any change — through the services, another process, or by hand, with
 /// or without a version bump — is seen by the next delivery, and nothing needs to be told to invalidate.
 /// </summary>
-public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory, CredentialService credentials, IDataProtectionProvider dataProtection)
+public sealed class DeliveryTargets(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    CredentialService credentials,
+    HierarchyService hierarchy,
+    IDataProtectionProvider dataProtection)
     : IDisposable
 {
     private readonly IDataProtector headerProtector = WebhookHeaderSecrets.CreateProtector(dataProtection);
@@ -29,8 +34,22 @@ public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory
     /// <summary>Idle prepared readers kept; more are opened while deliveries run in parallel and closed after.</summary>
     private const int MaxIdleReaders = 4;
 
-    // Both rows whole: the comparison must not depend on which columns a later migration adds.
-    private const string RowSql = "SELECT a.*, c.* FROM Alerts AS a LEFT JOIN Credentials AS c ON c.Id = a.CredentialId WHERE a.Id = $id";
+    // Both rows whole: the comparison must not depend on which columns a later migration adds. The credential is the one
+    // the alert uses: its own, or for an inheriting alert the nearest own credential of its workspace, organization,
+    // partner and platform (the hierarchy has exactly those four levels). So a level that sets, changes or clears its
+    // credential changes these rows, and the next delivery sees it. The level joins are skipped for alerts that do not
+    // inherit.
+    private const string RowSql = """
+        SELECT a.*, c.*
+        FROM Alerts AS a
+        LEFT JOIN HierarchyEntities AS w ON a.InheritsCredential AND w.Id = a.WorkspaceId
+        LEFT JOIN HierarchyEntities AS o ON o.Id = w.ParentId
+        LEFT JOIN HierarchyEntities AS p ON p.Id = o.ParentId
+        LEFT JOIN HierarchyEntities AS pl ON pl.Id = p.ParentId
+        LEFT JOIN Credentials AS c ON c.Id = CASE WHEN a.InheritsCredential
+            THEN coalesce(w.CredentialId, o.CredentialId, p.CredentialId, pl.CredentialId) ELSE a.CredentialId END
+        WHERE a.Id = $id
+        """;
 
     /// <summary>How long a deleted credential's id stays marked: longer than its deletion's transaction can take.</summary>
     private const long DeletedMarkMilliseconds = 60_000;
@@ -73,7 +92,12 @@ public sealed class DeliveryTargets(IDbContextFactory<PortalDbContext> dbFactory
                 cache.TryRemove(alertId, out _);
                 return null;
             }
-            var credential = alert.Credential is { } stored ? credentials.Resolve(stored) : null;
+            var stored = alert.Credential;
+            if (alert.InheritsCredential && await hierarchy.GetEffectiveAsync(alert.WorkspaceId, cancellationToken) is { } effective)
+            {
+                stored = await db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == effective.CredentialId, cancellationToken);
+            }
+            var credential = stored is null ? null : credentials.Resolve(stored);
             alert.Credential = null; // the target carries the decrypted values once, not the ciphertext as well
             alert.WebhookHeaders = WebhookHeaderSecrets.Reveal(headerProtector, alert.WebhookHeaders);
             target = new DeliveryTarget(alert, credential);

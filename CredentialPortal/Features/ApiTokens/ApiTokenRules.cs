@@ -1,0 +1,28 @@
+namespace CredentialPortal.Features.ApiTokens;
+
+/// <summary>The rules a new token's fields follow, read by the form (beside each field) and by the service on create.</summary>
+public static class ApiTokenRules
+{
+    public static Dictionary<string, string[]> Validate(ApiTokenInput input, DateTime now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = input.Name?.Trim() ?? "";
+        if (name.Length == 0)
+        {
+            errors[nameof(ApiTokenInput.Name)] = ["Enter a name that says what uses the token."];
+        }
+        else if (name.Length > ApiTokenService.NameMaxLength)
+        {
+            errors[nameof(ApiTokenInput.Name)] = [$"At most {ApiTokenService.NameMaxLength} characters."];
+        }
+        if (input.ScopeEntityId == Guid.Empty)
+        {
+            errors[nameof(ApiTokenInput.ScopeEntityId)] = ["Choose the platform or a partner, organization or workspace."];
+        }
+        if (input.ExpiresUtc is { } expires && expires <= now)
+        {
+            errors[nameof(ApiTokenInput.ExpiresUtc)] = ["The expiry must be in the future."];
+        }
+        return errors;
+    }
+}

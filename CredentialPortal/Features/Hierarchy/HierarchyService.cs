@@ -1,0 +1,299 @@
+using CredentialPortal.Data;
+using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Features.Hierarchy;
+
+/// <summary>
+/// Owns the configuration hierarchy: its shape (each entity's parent is one level up), names, deletion rules, each
+/// level's own credential and the effective one that inheritance gives.
+/// </summary>
+public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+{
+    public const int NameMaxLength = 100;
+
+    public async Task<HierarchyNode> GetTreeAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var items = await Items(db.HierarchyEntities).ToListAsync(cancellationToken);
+        var byParent = items.Where(i => i.ParentId is not null).ToLookup(i => i.ParentId!.Value);
+        HierarchyNode Build(HierarchyItem item) => new(item,
+            byParent[item.Id].OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Id).Select(Build).ToList());
+        return Build(items.Single(i => i.Level == HierarchyLevel.Platform));
+    }
+
+    public async Task<HierarchyItem?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Items(db.HierarchyEntities.Where(e => e.Id == id)).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Every entity of a level, by name; below <paramref name="parentId"/> only, when given.</summary>
+    public async Task<IReadOnlyList<HierarchyItem>> ListAsync(HierarchyLevel level, Guid? parentId = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var items = await Items(db.HierarchyEntities.Where(e => e.Level == level && (parentId == null || e.ParentId == parentId)))
+            .ToListAsync(cancellationToken);
+        return items.OrderBy(i => i.Name, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.Id).ToList();
+    }
+
+    private static IQueryable<HierarchyItem> Items(IQueryable<HierarchyEntity> entities) =>
+        entities.AsNoTracking().Select(e => new HierarchyItem(
+            e.Id, e.Level, e.Name, e.ParentId, e.CredentialId,
+            e.Credential == null ? null : e.Credential.Name,
+            e.Credential == null ? null : e.Credential.Type,
+            e.CreatedUtc, e.LastModifiedUtc, e.Version));
+
+    /// <summary>The workspaces the alert form offers, by partner, organization and name.</summary>
+    public async Task<IReadOnlyList<WorkspaceChoice>> ListWorkspacesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var workspaces = await db.HierarchyEntities.AsNoTracking()
+            .Where(w => w.Level == HierarchyLevel.Workspace)
+            .Select(w => new WorkspaceChoice(w.Id, w.Name, w.Parent!.Name, w.Parent.Parent!.Name))
+            .ToListAsync(cancellationToken);
+        return workspaces
+            .OrderBy(w => w.PartnerName, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(w => w.OrganizationName, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(w => w.Name, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+    }
+
+    /// <summary>Creates a partner, organization or workspace under a parent of the level above it.</summary>
+    public async Task<HierarchyResult> CreateAsync(HierarchyLevel level, string? name, Guid? parentId, CancellationToken cancellationToken = default)
+    {
+        var errors = new ValidationErrors();
+        if (level is HierarchyLevel.Platform || !Enum.IsDefined(level))
+        {
+            errors.Add("Level", "Only partners, organizations and workspaces can be created.");
+        }
+        if (NameError(name) is { } nameError)
+        {
+            errors.Add("Name", nameError);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var expectedParent = level.ParentLevel();
+        var parent = parentId is Guid pid ? await db.HierarchyEntities.AsNoTracking().FirstOrDefaultAsync(e => e.Id == pid, cancellationToken) : null;
+        if (expectedParent is HierarchyLevel parentLevel && level is not HierarchyLevel.Platform)
+        {
+            if (parentLevel == HierarchyLevel.Platform && parentId is null)
+            {
+                parent = await db.HierarchyEntities.AsNoTracking().FirstAsync(e => e.Id == HierarchyDefaults.PlatformId, cancellationToken);
+            }
+            else if (parent is null)
+            {
+                errors.Add("ParentId", parentId is null
+                    ? $"Choose the {parentLevel.DisplayName().ToLowerInvariant()} this {level.DisplayName().ToLowerInvariant()} belongs to."
+                    : $"This {parentLevel.DisplayName().ToLowerInvariant()} does not exist.");
+            }
+            else if (parent.Level != parentLevel)
+            {
+                errors.Add("ParentId", $"A {level.DisplayName().ToLowerInvariant()} belongs to a {parentLevel.DisplayName().ToLowerInvariant()}, not to a {parent.Level.DisplayName().ToLowerInvariant()}.");
+            }
+        }
+        if (!errors.IsEmpty)
+        {
+            return new HierarchyResult(SaveStatus.Invalid, Errors: errors.ToDictionary());
+        }
+
+        var trimmed = name!.Trim();
+        if (await IsSiblingNameTakenAsync(db, parent!.Id, trimmed, null, cancellationToken))
+        {
+            return HierarchyResult.Invalid("Name", SiblingNameMessage(parent, trimmed));
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var entity = new HierarchyEntity
+        {
+            Id = Guid.CreateVersion7(),
+            Level = level,
+            Name = trimmed,
+            ParentId = parent.Id,
+            CreatedUtc = now,
+            LastModifiedUtc = now,
+            Version = 1,
+        };
+        db.HierarchyEntities.Add(entity);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            if (await IsSiblingNameTakenAsync(db, parent.Id, trimmed, entity.Id, CancellationToken.None))
+            {
+                return HierarchyResult.Invalid("Name", SiblingNameMessage(parent, trimmed)); // a racing create took the name
+            }
+            throw;
+        }
+        return new HierarchyResult(SaveStatus.Saved, entity.Id);
+    }
+
+    /// <summary>Renames an entity (the platform too); <paramref name="expectedVersion"/>, when given, guards against a lost update.</summary>
+    public async Task<HierarchyResult> RenameAsync(Guid id, string? name, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        if (NameError(name) is { } nameError)
+        {
+            return HierarchyResult.Invalid("Name", nameError);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entity = await db.HierarchyEntities.FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (entity is null)
+        {
+            return new HierarchyResult(SaveStatus.NotFound, id);
+        }
+        var trimmed = name!.Trim();
+        if (entity.ParentId is Guid parentId && await IsSiblingNameTakenAsync(db, parentId, trimmed, id, cancellationToken))
+        {
+            var parent = await db.HierarchyEntities.AsNoTracking().FirstAsync(e => e.Id == parentId, cancellationToken);
+            return HierarchyResult.Invalid("Name", SiblingNameMessage(parent, trimmed));
+        }
+        entity.Name = trimmed;
+        return await SaveChangeAsync(db, entity, expectedVersion, cancellationToken);
+    }
+
+    /// <summary>Sets the entity's own credential, or clears it (null: it inherits its parent's again).</summary>
+    public async Task<HierarchyResult> SetCredentialAsync(Guid id, int? credentialId, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entity = await db.HierarchyEntities.FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (entity is null)
+        {
+            return new HierarchyResult(SaveStatus.NotFound, id);
+        }
+        if (credentialId is int cid && !await db.Credentials.AnyAsync(c => c.Id == cid, cancellationToken))
+        {
+            return HierarchyResult.Invalid("CredentialId", "This credential no longer exists; choose another.");
+        }
+        entity.CredentialId = credentialId;
+        return await SaveChangeAsync(db, entity, expectedVersion, cancellationToken);
+    }
+
+    private async Task<HierarchyResult> SaveChangeAsync(PortalDbContext db, HierarchyEntity entity, int? expectedVersion, CancellationToken cancellationToken)
+    {
+        if (expectedVersion is int expected)
+        {
+            if (expected != entity.Version)
+            {
+                return new HierarchyResult(SaveStatus.Conflict, entity.Id);
+            }
+            db.Entry(entity).Property(e => e.Version).OriginalValue = expected;
+        }
+        entity.Version++;
+        entity.LastModifiedUtc = time.GetUtcNow().UtcDateTime;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new HierarchyResult(SaveStatus.Conflict, entity.Id);
+        }
+        catch (DbUpdateException)
+        {
+            if (entity.ParentId is Guid parentId && await IsSiblingNameTakenAsync(db, parentId, entity.Name, entity.Id, CancellationToken.None))
+            {
+                return HierarchyResult.Invalid("Name", $"Another entity here is already named '{entity.Name}'."); // a racing rename
+            }
+            throw;
+        }
+        return new HierarchyResult(SaveStatus.Saved, entity.Id);
+    }
+
+    /// <summary>
+    /// Deletes an entity with nothing below it. Refused for the platform, and while children or alerts remain (the
+    /// message says which). Its own credential stays in the credential library.
+    /// </summary>
+    public async Task<HierarchyDeletion> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var entity = await db.HierarchyEntities.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (entity is null)
+        {
+            return new HierarchyDeletion(HierarchyDeleteStatus.NotFound);
+        }
+        if (entity.Level == HierarchyLevel.Platform)
+        {
+            return new HierarchyDeletion(HierarchyDeleteStatus.Refused, "The platform cannot be deleted.");
+        }
+        var what = $"{entity.Level.DisplayName()} '{entity.Name}'";
+        var children = await db.HierarchyEntities.CountAsync(e => e.ParentId == id, cancellationToken);
+        if (children > 0)
+        {
+            var childLevel = entity.Level.ChildLevel()!.Value.DisplayName().ToLowerInvariant();
+            return new HierarchyDeletion(HierarchyDeleteStatus.Refused,
+                $"{what} still has {children} {(children == 1 ? childLevel : Plural(childLevel))}: delete them first.");
+        }
+        var alerts = await db.Set<Alert>().CountAsync(a => a.WorkspaceId == id, cancellationToken);
+        if (alerts > 0)
+        {
+            return new HierarchyDeletion(HierarchyDeleteStatus.Refused,
+                $"{what} still has {alerts} {(alerts == 1 ? "alert" : "alerts")}: delete them or move them to another workspace first.");
+        }
+        await db.HierarchyEntities.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new HierarchyDeletion(HierarchyDeleteStatus.Deleted);
+    }
+
+    private static string Plural(string level) => level == "partner" ? "partners" : level + "s";
+
+    /// <summary>The ids from the platform down to the entity (inclusive); empty when it does not exist.</summary>
+    public async Task<IReadOnlyList<Guid>> GetPathAsync(Guid entityId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var chain = await ChainAsync(db, entityId, cancellationToken);
+        return chain.Select(e => e.Id).Reverse().ToList();
+    }
+
+    /// <summary>
+    /// The credential the entity's webhooks use: its own, else its parent's, and so on up to the platform's; null when
+    /// no level on the way has one (or the entity does not exist).
+    /// </summary>
+    public async Task<EffectiveCredential?> GetEffectiveAsync(Guid entityId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var chain = await ChainAsync(db, entityId, cancellationToken);
+        var source = chain.FirstOrDefault(e => e.CredentialId is not null);
+        if (source is null)
+        {
+            return null;
+        }
+        var credential = await db.Credentials.AsNoTracking()
+            .Where(c => c.Id == source.CredentialId)
+            .Select(c => new { c.Id, c.PublicId, c.Name, c.Type })
+            .FirstOrDefaultAsync(cancellationToken);
+        // A credential deleted between the two reads: its level already falls back (ON DELETE SET NULL); ask again.
+        return credential is null
+            ? await GetEffectiveAsync(entityId, cancellationToken)
+            : new EffectiveCredential(credential.Id, credential.PublicId, credential.Name, credential.Type, source.Id, source.Level, source.Name);
+    }
+
+    /// <summary>The entity and its ancestors, nearest first (at most four rows, one query per level).</summary>
+    private static async Task<List<HierarchyEntity>> ChainAsync(PortalDbContext db, Guid entityId, CancellationToken cancellationToken)
+    {
+        var chain = new List<HierarchyEntity>(4);
+        Guid? next = entityId;
+        while (next is Guid id && chain.Count <= (int)HierarchyLevel.Workspace)
+        {
+            var entity = await db.HierarchyEntities.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+            if (entity is null)
+            {
+                break;
+            }
+            chain.Add(entity);
+            next = entity.ParentId;
+        }
+        return chain;
+    }
+
+    private static string? NameError(string? name) => CredentialRules.NameError(name, NameMaxLength);
+
+    private static Task<bool> IsSiblingNameTakenAsync(PortalDbContext db, Guid parentId, string name, Guid? exceptId, CancellationToken cancellationToken) =>
+        db.HierarchyEntities.AnyAsync(e => e.ParentId == parentId && e.Name == name && e.Id != exceptId, cancellationToken);
+
+    private static string SiblingNameMessage(HierarchyEntity parent, string name) =>
+        $"{parent.Level.DisplayName()} '{parent.Name}' already has an entity named '{name}'.";
+}
