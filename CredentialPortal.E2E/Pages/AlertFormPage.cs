@@ -23,6 +23,9 @@ public sealed class AlertFormPage(IPage page, string listTitle, bool isEdit) : P
     // GENERAL
     public ILocator Name => Field("Name");
 
+    /// <summary>The alert's workspace; its options read "Ops (Acme › Europe)" (workspace, then partner › organization).</summary>
+    public ILocator Workspace => Select("Workspace");
+
     // CONDITIONS
     public ILocator PlatformEvent => Select("Platform event");
 
@@ -48,6 +51,9 @@ public sealed class AlertFormPage(IPage page, string listTitle, bool isEdit) : P
     public ILocator HeaderValue(int number) => Field($"Header {number} value");
 
     public ILocator Credential => Select("Credential");
+
+    /// <summary>With Credential Inherit: the credential it resolves to now and the level it comes from.</summary>
+    public ILocator InheritedCredential => Page.GetByTestId("inherited-credential");
 
     public ILocator NextButton => Button("Next");
 
@@ -148,7 +154,10 @@ public sealed class AlertFormPage(IPage page, string listTitle, bool isEdit) : P
         await Expect(Options.First).ToBeVisibleAsync();
     }
 
-    /// <summary>Picks No Auth or a credential; a credential's option is found by its name (the option also shows type and date).</summary>
+    /// <summary>Chooses the workspace by its option text, e.g. "Ops (Acme › Europe)".</summary>
+    public Task ChooseWorkspaceAsync(string option) => ChooseAsync("Workspace", option);
+
+    /// <summary>Picks No Auth, Inherit or a credential; a credential's option is found by its name (the option also shows type and date).</summary>
     public async Task ChooseCredentialAsync(string name)
     {
         await OpenCredentialChoicesAsync();

@@ -14,7 +14,13 @@ public sealed class DeleteDialog(IPage page)
     /// <summary>A credential's dialog: the alerts that use it (each links to its overview).</summary>
     public ILocator ListedAlerts => UsedBy.GetByRole(AriaRole.Listitem);
 
+    /// <summary>A credential's dialog: the alerts that inherit it through those levels.</summary>
+    public ILocator ListedInheritingAlerts => Dialog.GetByLabel("Alerts that inherit this credential", new() { Exact = true }).GetByRole(AriaRole.Listitem);
+
     private ILocator UsedBy => Dialog.GetByLabel("Alerts that use this credential", new() { Exact = true });
+
+    /// <summary>A credential's dialog: the hierarchy levels that have it as their own (each says what it will inherit).</summary>
+    public ILocator ListedLevels => Dialog.GetByLabel("Hierarchy levels that use this credential", new() { Exact = true }).GetByRole(AriaRole.Listitem);
 
     public async Task ExpectOpenAsync(string credentialName)
     {

@@ -52,10 +52,11 @@ public sealed class AlertWebhookTests(BrowserFixture browser) : PortalTest(brows
         await form.ExpectChoiceAsync("Credential", "No Auth");
         Assert.Equal(0, await form.CountUnnamedButtonsAsync());
 
-        // No Auth and the credential, shown with its type and last-modified date.
+        // No Auth, Inherit (the workspace's credential) and the credential, shown with its type and last-modified date.
         await form.OpenCredentialChoicesAsync();
         await Expect(form.Options).ToHaveTextAsync([
             new Regex(@"^\s*No Auth\s*$"),
+            new Regex(@"^\s*Inherit\s*The workspace's credential, set in Settings › Hierarchy\s*$"),
             new Regex(@"^\s*Hyrule\s*Client ID and Secret · modified \w{3} \d{1,2}, \d{4}, \d{2}:\d{2} UTC\s*$"),
         ]);
         await Page.Keyboard.PressAsync("Escape");

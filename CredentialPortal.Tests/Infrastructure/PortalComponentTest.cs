@@ -1,5 +1,6 @@
 using Bunit;
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Hierarchy;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
@@ -31,6 +32,7 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(Database.Alerts);
         Services.AddSingleton(Database.Sender);
         Services.AddSingleton(Database.DeliveryLog);
+        Services.AddSingleton(Database.Services.GetRequiredService<HierarchyService>());
         Popovers = Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();
         Snackbars = Render<MudSnackbarProvider>();

@@ -2,6 +2,7 @@ using AngleSharp.Dom;
 using Bunit;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Alerts.Pages;
+using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Tests.Features.Credentials;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -20,6 +21,38 @@ public class AlertFormPageTests : PortalComponentTest
         page.FindAll("button").Single(b => b.TextContent.Trim() == text);
 
     private static Task NextAsync(IRenderedComponent<AlertFormPage> page) => page.Find("form").SubmitAsync();
+
+    [Fact]
+    public void The_kind_comes_from_the_pages_own_address_not_from_its_query()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("flexible-actions/runtime-alerts/new?next=/flexible-actions/platform-events/");
+
+        var page = Render<AlertFormPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("New Runtime Alert", page.Find("h1").TextContent.Trim()), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task The_workspace_starts_at_Default_and_each_option_names_the_workspace_with_its_partner_and_organization()
+    {
+        var hierarchy = Services.GetRequiredService<HierarchyService>();
+        var partner = (await hierarchy.CreateAsync(HierarchyLevel.Partner, "Acme", HierarchyDefaults.PlatformId)).Id;
+        var organization = (await hierarchy.CreateAsync(HierarchyLevel.Organization, "Europe", partner)).Id;
+        await hierarchy.CreateAsync(HierarchyLevel.Workspace, "Ops", organization);
+        Services.GetRequiredService<NavigationManager>().NavigateTo("flexible-actions/runtime-alerts/new");
+
+        var page = Render<AlertFormPage>();
+
+        page.WaitForState(() => page.FindComponents<MudSelect<Guid>>().Any(s => s.Instance.Label == "Workspace"), TimeSpan.FromSeconds(15));
+        var select = page.FindComponents<MudSelect<Guid>>().Single(s => s.Instance.Label == "Workspace");
+        Assert.Equal("Default (Default › Default)", select.Find("input").GetAttribute("value"));
+        await select.InvokeAsync(select.Instance.OpenMenu);
+        var options = Popovers.WaitForElements(".mud-popover-open .mud-list-item", TimeSpan.FromSeconds(15)).Select(i => i.TextContent.Trim());
+        Assert.Equal(["Ops (Acme › Europe)", "Default (Default › Default)"], options);
+
+        await Popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == "Ops (Acme › Europe)").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal("Ops (Acme › Europe)", select.Find("input").GetAttribute("value")), TimeSpan.FromSeconds(15));
+    }
 
     [Fact]
     public async Task Save_is_disabled_while_saving_and_a_second_submit_is_ignored_so_one_alert_is_created()

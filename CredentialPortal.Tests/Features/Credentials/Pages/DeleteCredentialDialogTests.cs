@@ -33,6 +33,33 @@ public class DeleteCredentialDialogTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task Lists_the_levels_that_have_it_as_their_own_and_the_alerts_inheriting_it_apart_from_the_alerts_that_chose_it()
+    {
+        await ShowAsync(
+            new CredentialReference("CPU high (Runtime Alert)", "flexible-actions/runtime-alerts/7"),
+            new CredentialReference("Organization Europe (own credential)", "settings/hierarchy", CredentialReferenceKind.Level),
+            new CredentialReference("Acme latency (Runtime Alert, inherited)", "flexible-actions/runtime-alerts/9", CredentialReferenceKind.Inherited));
+
+        var dialog = Dialogs.Find("[role=dialog]");
+        string[] Items(string label) => dialog.QuerySelectorAll($"ul[aria-label='{label}'] > li > a").Select(a => a.TextContent.Trim()).ToArray();
+        Assert.Equal(["CPU high (Runtime Alert)"], Items("Alerts that use this credential"));
+        Assert.Equal(["Organization Europe (own credential)"], Items("Hierarchy levels that use this credential"));
+        Assert.Equal(["Acme latency (Runtime Alert, inherited)"], Items("Alerts that inherit this credential"));
+        Assert.Contains("each will inherit its parent's instead", dialog.TextContent);
+        Assert.NotNull(dialog.QuerySelector("ul[aria-label='Hierarchy levels that use this credential'] a[href='settings/hierarchy']"));
+    }
+
+    [Fact]
+    public async Task A_level_alone_says_nothing_of_No_Auth()
+    {
+        await ShowAsync(new CredentialReference("Partner Acme (own credential)", "settings/hierarchy", CredentialReferenceKind.Level));
+
+        var dialog = Dialogs.Find("[role=dialog]");
+        Assert.DoesNotContain("No Auth", dialog.TextContent);
+        Assert.Null(dialog.QuerySelector("ul[aria-label='Alerts that use this credential']"));
+    }
+
+    [Fact]
     public async Task Without_users_it_only_asks()
     {
         await ShowAsync();
