@@ -161,6 +161,23 @@ public sealed class ApiTokenServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<InvalidOperationException>(() => Tokens.EnsureSeedAsync("short"));
     }
 
+    [Fact]
+    public async Task A_changed_seed_value_revokes_the_earlier_seed_token()
+    {
+        const string first = "cpt_automation-seed-value-0123456789";
+        const string second = "cpt_automation-seed-value-rotated-987";
+        await Tokens.EnsureSeedAsync(first);
+
+        await Tokens.EnsureSeedAsync(second);
+
+        Assert.Equal(ApiTokenCheckStatus.Revoked, (await Tokens.CheckAsync(first)).Status);
+        Assert.Equal(ApiTokenCheckStatus.Valid, (await Tokens.CheckAsync(second)).Status);
+        var script = await CreateTokenAsync();
+        await Tokens.EnsureSeedAsync(second); // unchanged: nothing else is touched
+        Assert.Equal(ApiTokenCheckStatus.Valid, (await Tokens.CheckAsync(second)).Status);
+        Assert.Equal(ApiTokenCheckStatus.Valid, (await Tokens.CheckAsync(script)).Status);
+    }
+
     private async Task<string> CreateTokenAsync(Guid? scope = null, DateTime? expiresUtc = null, string name = "Script")
     {
         var created = await Tokens.CreateAsync(new ApiTokenInput(name, scope ?? HierarchyDefaults.PlatformId, expiresUtc), "admin@portal.test");

@@ -209,6 +209,16 @@ public sealed class ApiTokenService(
             return;
         }
 
+        // A changed setting replaces the earlier seed token: the value it held must stop working, not linger unseen.
+        var now = time.GetUtcNow().UtcDateTime;
+        var replaced = await db.Set<ApiToken>()
+            .Where(t => t.CreatedBy == SeedName && t.RevokedUtc == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedUtc, now), cancellationToken);
+        if (replaced > 0)
+        {
+            logger.LogInformation("Revoked the earlier token of Seed:ApiToken, whose value changed.");
+        }
+
         db.Add(new ApiToken
         {
             Name = SeedName,
@@ -216,7 +226,7 @@ public sealed class ApiTokenService(
             // A quarter of the value at most: a short seed value must not be half shown in the list.
             Prefix = value[..Math.Min(PrefixLength, value.Length / 4)],
             ScopeEntityId = HierarchyDefaults.PlatformId,
-            CreatedUtc = time.GetUtcNow().UtcDateTime,
+            CreatedUtc = now,
             CreatedBy = SeedName,
         });
         try

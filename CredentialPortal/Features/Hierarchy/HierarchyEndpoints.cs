@@ -10,7 +10,7 @@ namespace CredentialPortal.Features.Hierarchy;
 /// <summary>
 /// The hierarchy's REST routes: the entities (<c>/partners</c>, <c>/organizations</c>, <c>/workspaces</c>,
 /// <c>/platform</c>) and each entity's webhook credential (<c>/config/{entity_type}/{entity_id}/webhook-credential</c>,
-/// the seed's routes, bodies and answers). Thin over <see cref="HierarchyService"/> and
+/// the documented routes, bodies and answers). Thin over <see cref="HierarchyService"/> and
 /// <see cref="HierarchyWebhookCredentials"/>; a token reaches its scope entity and what lies below it.
 /// </summary>
 public static class HierarchyEndpoints
@@ -179,7 +179,8 @@ public static class HierarchyEndpoints
             return Invalid(new Dictionary<string, string[]> { ["auth_type"] = [message] });
         }
 
-        var result = await webhookCredentials.SetAsync(entity!.Id, new WebhookCredentialRequest(authType, body.Credential, body.Secret, body.HeaderName), ct);
+        var result = await webhookCredentials.SetAsync(entity!.Id, new WebhookCredentialRequest(authType, body.Credential, body.Secret, body.HeaderName),
+            mayChangeLibrary: ApiScope.IsPlatform(user), ct);
         return result.Status switch
         {
             SaveStatus.Saved => TypedResults.Ok(WebhookCredentialResource.Of(result.View!)),
@@ -197,7 +198,7 @@ public static class HierarchyEndpoints
         {
             return problem;
         }
-        return await webhookCredentials.ClearAsync(entity!.Id, ct)
+        return await webhookCredentials.ClearAsync(entity!.Id, mayChangeLibrary: ApiScope.IsPlatform(user), ct)
             ? TypedResults.Ok(new CredentialDeleted("Webhook credential deleted", "none"))
             : NotFound(entity.Level, entityId);
     }
@@ -240,7 +241,7 @@ public static class HierarchyEndpoints
     private static IResult NotFound(HierarchyLevel level, string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"No {TypeName(level)} with id '{id}'.");
 
-    /// <summary>The seed's fixed answer: exactly <c>{"detail": "No webhook credential configured"}</c>.</summary>
+    /// <summary>The documented fixed answer: exactly <c>{"detail": "No webhook credential configured"}</c>.</summary>
     private static IResult NoCredentialConfigured() =>
         TypedResults.Json(new NoCredential(NoCredentialDetail), statusCode: StatusCodes.Status404NotFound, contentType: "application/problem+json");
 
@@ -263,7 +264,7 @@ public sealed record OrganizationBody(string? Name, Guid? PartnerId);
 
 public sealed record WorkspaceBody(string? Name, Guid? OrganizationId);
 
-/// <summary>The seed's POST body: auth_type bearer, hmac or basic; credential = token, key id or user name; secret for hmac and basic.</summary>
+/// <summary>The documented POST body: auth_type bearer, hmac or basic; credential = token, key id or user name; secret for hmac and basic.</summary>
 public sealed record WebhookCredentialBody(string? AuthType, string? Credential, string? Secret, string? HeaderName);
 
 /// <summary>An entity as the API shows it; partner_id and organization_id name the parent of an organization and a workspace.</summary>
@@ -292,7 +293,7 @@ public sealed record EntityResource(
 
 public sealed record EntityList(IReadOnlyList<EntityResource> Items);
 
-/// <summary>The seed's credential answer: no value, only the last 4 characters of the credential.</summary>
+/// <summary>The documented credential answer: no value, only the last 4 characters of the credential.</summary>
 public sealed record WebhookCredentialResource(Guid CredentialId, string? CredentialHint, string AuthType, string? HeaderName)
 {
     public static WebhookCredentialResource Of(WebhookCredentialView view) => new(view.CredentialId, view.CredentialHint, view.AuthType, view.HeaderName);

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Features.Hierarchy;
 
-/// <summary>The seed's three ways to authenticate a webhook, as the config API names them.</summary>
+/// <summary>The three ways to authenticate a webhook, as the config API names them.</summary>
 public enum WebhookAuthType
 {
     Bearer,
@@ -14,7 +14,7 @@ public enum WebhookAuthType
     Basic,
 }
 
-/// <summary>A webhook credential set on an entity in the seed's terms: the credential (token, key id or user name), its secret, the header.</summary>
+/// <summary>A webhook credential set on an entity in the config API's terms: the credential (token, key id or user name), its secret, the header.</summary>
 public sealed record WebhookCredentialRequest(WebhookAuthType AuthType, string? Credential, string? Secret, string? HeaderName);
 
 /// <summary>
@@ -32,7 +32,7 @@ public sealed record WebhookCredentialView(
 public sealed record WebhookCredentialResult(SaveStatus Status, WebhookCredentialView? View = null, IReadOnlyDictionary<string, string[]>? Errors = null);
 
 /// <summary>
-/// An entity's own webhook credential in the seed's terms (bearer, hmac, basic), over the ordinary credential library: a
+/// An entity's own webhook credential in the config API's terms (bearer, hmac, basic), over the ordinary credential library: a
 /// credential set here is a Bearer Token, an HMAC Signature (t=,v1=,key=) or a Basic Auth credential of the Webhook
 /// Credentials tab, and every rule is the library's (<see cref="CredentialRules"/>), reported under the request's field names.
 /// </summary>
@@ -55,11 +55,12 @@ public sealed class HierarchyWebhookCredentials(IDbContextFactory<PortalDbContex
         var standardWebhooks = stored.Type == CredentialType.HmacSignature && stored.Format == HmacFormat.StandardWebhooks;
         var (authType, hint, header) = stored.Type switch
         {
-            // The "credential" of each seed type: the token (write-only: its saved ending), the key id or the user name
-            // (identifiers, shown in full elsewhere: their ending is taken now).
+            // The "credential" of each config API type: the token (write-only: its saved ending, kept only for values long
+            // enough that 4 characters give little away), the key id or the user name (identifiers, shown in full
+            // elsewhere: their last 4 characters always).
             CredentialType.BearerToken => ("bearer", stored.SecretHint, stored.FieldName),
-            CredentialType.HmacSignature => ("hmac", CredentialHint.Of(stored.ClientId), standardWebhooks ? "webhook-signature" : stored.FieldName),
-            CredentialType.BasicAuth => ("basic", CredentialHint.Of(stored.ClientId), stored.FieldName),
+            CredentialType.HmacSignature => ("hmac", IdentifierEnding(stored.ClientId), standardWebhooks ? "webhook-signature" : stored.FieldName),
+            CredentialType.BasicAuth => ("basic", IdentifierEnding(stored.ClientId), stored.FieldName),
             // Set on the Webhook Credentials tab: the library's other types, by their API names.
             CredentialType.ClientId => ("client_id", stored.ClientIdHint, stored.FieldName),
             CredentialType.ClientIdAndSecret => ("client_id_and_secret", stored.SecretHint ?? stored.ClientIdHint, stored.FieldName),
@@ -69,12 +70,17 @@ public sealed class HierarchyWebhookCredentials(IDbContextFactory<PortalDbContex
         return new WebhookCredentialView(source.CredentialPublicId, CredentialHint.ForApi(hint), authType, header, source);
     }
 
+    private static string? IdentifierEnding(string? value) => value is null ? null : value[^Math.Min(4, value.Length)..];
+
     /// <summary>
     /// Sets the entity's own credential from the request. When its current own credential is of the same type and nothing
     /// else uses it (no other level, no alert chose it), that credential is updated in place and keeps its id; otherwise
-    /// a new credential is created and set, and the previous one stays in the library as it was.
+    /// a new credential is created and set, and the previous one stays in the library as it was. Only a caller that may
+    /// change the shared library (<paramref name="mayChangeLibrary"/>: a Platform-scope token) updates in place: a token
+    /// scoped below the platform must not rewrite a credential it cannot see in the library.
     /// </summary>
-    public async Task<WebhookCredentialResult> SetAsync(Guid entityId, WebhookCredentialRequest request, CancellationToken cancellationToken = default)
+    public async Task<WebhookCredentialResult> SetAsync(Guid entityId, WebhookCredentialRequest request, bool mayChangeLibrary = true,
+        CancellationToken cancellationToken = default)
     {
         var entity = await hierarchy.GetAsync(entityId, cancellationToken);
         if (entity is null)
@@ -92,7 +98,7 @@ public sealed class HierarchyWebhookCredentials(IDbContextFactory<PortalDbContex
             return new WebhookCredentialResult(SaveStatus.Invalid, Errors: errors.ToDictionary());
         }
 
-        var current = entity.CredentialId is int currentId && entity.CredentialType == input.Type && await IsOnlyUsedByAsync(currentId, entityId, cancellationToken)
+        var current = mayChangeLibrary && entity.CredentialId is int currentId && entity.CredentialType == input.Type && await IsOnlyUsedByAsync(currentId, entityId, cancellationToken)
             ? await credentials.GetForEditAsync(currentId, cancellationToken)
             : null;
         SaveResult saved;
@@ -130,10 +136,11 @@ public sealed class HierarchyWebhookCredentials(IDbContextFactory<PortalDbContex
 
     /// <summary>
     /// Clears the entity's own credential (it inherits its parent's again). The credential itself is deleted too when
-    /// nothing else uses it, so that no unused secret stays behind; otherwise it stays in the library. False when the
+    /// nothing else uses it and the caller may change the shared library (<paramref name="mayChangeLibrary"/>: a
+    /// Platform-scope token), so that no unused secret stays behind; otherwise it stays in the library. False when the
     /// entity does not exist.
     /// </summary>
-    public async Task<bool> ClearAsync(Guid entityId, CancellationToken cancellationToken = default)
+    public async Task<bool> ClearAsync(Guid entityId, bool mayChangeLibrary = true, CancellationToken cancellationToken = default)
     {
         var entity = await hierarchy.GetAsync(entityId, cancellationToken);
         if (entity is null)
@@ -149,7 +156,7 @@ public sealed class HierarchyWebhookCredentials(IDbContextFactory<PortalDbContex
         {
             return false;
         }
-        if (await IsOnlyUsedByAsync(credentialId, null, cancellationToken))
+        if (mayChangeLibrary && await IsOnlyUsedByAsync(credentialId, null, cancellationToken))
         {
             await credentials.DeleteAsync(credentialId, cancellationToken);
         }
@@ -183,7 +190,7 @@ public sealed class HierarchyWebhookCredentials(IDbContextFactory<PortalDbContex
         ? entity.Name[..(CredentialRules.NameMaxLength - NameSuffix.Length - 6)].TrimEnd()
         : entity.Name;
 
-    /// <summary>The library's input for the seed's request; header_name defaults as the seed says.</summary>
+    /// <summary>The library's input for the documented request; header_name defaults as documented.</summary>
     private static CredentialInput ToInput(WebhookCredentialRequest request, out Dictionary<string, string[]> errors)
     {
         errors = [];
