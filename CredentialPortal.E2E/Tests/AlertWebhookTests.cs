@@ -12,7 +12,7 @@ namespace CredentialPortal.E2E.Tests;
 /// </summary>
 public sealed class AlertWebhookTests(BrowserFixture browser) : PortalTest(browser)
 {
-    /// <summary>The seed's example: Base64 of "link" + "epona".</summary>
+    /// <summary>The documented example: Base64 of "link" + "epona".</summary>
     private const string WireValue = "bGlua2Vwb25h";
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class AlertWebhookTests(BrowserFixture browser) : PortalTest(brows
         var wire = new WireRecorder(Page);
         var shell = new AppShell(Page);
 
-        // The seed's credential, through the credentials form.
+        // The documented credential, through the credentials form.
         var credentials = await LogInAndOpenCredentialsAsync();
         var credentialForm = await credentials.NewCredentialAsync();
         await credentialForm.Name.FillAsync("Hyrule");

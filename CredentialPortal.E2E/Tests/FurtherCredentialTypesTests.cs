@@ -18,7 +18,7 @@ public sealed class FurtherCredentialTypesTests(BrowserFixture browser) : Portal
 {
     private const string Token = "api_key_12345";
 
-    /// <summary>Seed 003: webhook_user / secure_password_123.</summary>
+    /// <summary>The documented example: webhook_user / secure_password_123.</summary>
     private const string BasicAuthorization = "Basic d2ViaG9va191c2VyOnNlY3VyZV9wYXNzd29yZF8xMjM=";
 
     private const string HmacSecret = "typed-hmac-secret-Zq81";
@@ -227,7 +227,7 @@ public sealed class FurtherCredentialTypesTests(BrowserFixture browser) : Portal
     }
 
     /// <summary>
-    /// Seed 003's receiver: X-Signature is t=&lt;unix s&gt;,v1=&lt;lowercase hex HMAC-SHA256(secret, "t.body")&gt;,key=&lt;key id&gt;,
+    /// The documented receiver: X-Signature is t=&lt;unix s&gt;,v1=&lt;lowercase hex HMAC-SHA256(secret, "t.body")&gt;,key=&lt;key id&gt;,
     /// checked over the body's bytes as they arrived, in constant time.
     /// </summary>
     private static void VerifyTimestampSignatureKey(ReceivedRequest request, string secret, string keyId)

@@ -24,7 +24,7 @@ namespace CredentialPortal.Bench;
 /// <item>The first page of GET /api/v1/webhook-credentials, one request at a time, alternating with the same list on
 /// <see cref="CredentialService"/> in-process: p50 and p95 of each. Target: HTTP adds at most 1 ms at p95 to the
 /// service work the endpoint does (the list and its page's public ids).</item>
-/// <item>Token-authenticated requests per second for one entity's credential (the seed's GET of the workspace's
+/// <item>Token-authenticated requests per second for one entity's credential (the documented GET of the workspace's
 /// webhook credential, or the library's GET of one credential where that route is not mapped) on 1 connection and on
 /// 32 concurrent ones, next to a raw baseline: an unauthenticated minimal endpoint in the same host answering a JSON
 /// body of the same shape. Target: at least 5,000/s.</item>

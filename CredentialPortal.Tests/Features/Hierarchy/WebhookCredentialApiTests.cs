@@ -16,8 +16,8 @@ using static CredentialPortal.Tests.Features.Api.ApiAuthenticationTests;
 namespace CredentialPortal.Tests.Features.Hierarchy;
 
 /// <summary>
-/// The seed's routes <c>/api/v1/config/{entity_type}/{entity_id}/webhook-credential</c>: bodies, answers, defaults and
-/// errors exactly, and each of the seed's examples sent end to end to a receiver by an alert that inherits it.
+/// The documented routes <c>/api/v1/config/{entity_type}/{entity_id}/webhook-credential</c>: bodies, answers, defaults and
+/// errors exactly, and each of the documented examples sent end to end to a receiver by an alert that inherits it.
 /// </summary>
 public sealed class WebhookCredentialApiTests : IAsyncLifetime
 {
@@ -64,7 +64,7 @@ public sealed class WebhookCredentialApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Seed_example_bearer_on_a_partner_reaches_the_receiver_as_Authorization_Bearer()
+    public async Task Documented_example_bearer_on_a_partner_reaches_the_receiver_as_Authorization_Bearer()
     {
         var (partner, _, workspace) = await ChainAsync(host.Client);
         using var response = await PostAsync("partner", partner, """
@@ -89,7 +89,7 @@ public sealed class WebhookCredentialApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Seed_example_hmac_on_a_partner_signs_t_v1_key_verifiable_with_the_secret()
+    public async Task Documented_example_hmac_on_a_partner_signs_t_v1_key_verifiable_with_the_secret()
     {
         var (partner, _, workspace) = await ChainAsync(host.Client);
         using var response = await PostAsync("partner", partner, """
@@ -118,7 +118,7 @@ public sealed class WebhookCredentialApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Seed_example_basic_on_a_partner_sends_the_seeds_exact_Authorization_header()
+    public async Task Documented_example_basic_on_a_partner_sends_the_documented_exact_Authorization_header()
     {
         var (partner, _, workspace) = await ChainAsync(host.Client);
         using var response = await PostAsync("partner", partner, """
@@ -140,7 +140,7 @@ public sealed class WebhookCredentialApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Seed_example_custom_header_sends_the_bare_key_in_X_API_Key()
+    public async Task Documented_example_custom_header_sends_the_bare_key_in_X_API_Key()
     {
         var (partner, _, workspace) = await ChainAsync(host.Client);
         using var response = await PostAsync("partner", partner, """
@@ -163,7 +163,7 @@ public sealed class WebhookCredentialApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Get_answers_the_entitys_own_credential_or_the_seeds_exact_404()
+    public async Task Get_answers_the_entitys_own_credential_or_the_documented_exact_404()
     {
         var (partner, organization, _) = await ChainAsync(host.Client);
 
@@ -248,7 +248,7 @@ public sealed class WebhookCredentialApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Delete_answers_the_seeds_exact_body_the_entity_falls_back_and_an_unused_credential_goes()
+    public async Task Delete_answers_the_documented_exact_body_the_entity_falls_back_and_an_unused_credential_goes()
     {
         var (partner, organization, workspace) = await ChainAsync(host.Client);
         await PostAsync("partner", partner, """{"auth_type": "bearer", "credential": "sk_live_abc123xyz789"}""");
