@@ -132,6 +132,9 @@ public sealed record CredentialForEdit(
     int Version,
     OAuthForEdit? OAuth = null)
 {
+    /// <summary>The id the REST API names the credential by.</summary>
+    public Guid PublicId { get; init; }
+
     /// <summary>The first value when it is an identifier the form shows (see <see cref="CredentialTypeDescription.ClientIdIsSecret"/>).</summary>
     public string? ClientId { get; init; }
 

@@ -12,6 +12,11 @@ public interface ICredentialReferences
 
     /// <summary>Detaches every reference to the credential. Runs in the deletion's transaction; must not save or commit.</summary>
     Task DetachAsync(PortalDbContext db, Credential credential, DateTime deletedAtUtc, CancellationToken cancellationToken);
+
+    /// <summary>Runs after the deletion has been committed (what is cached from the detached rows can be dropped now).</summary>
+    void Deleted(int credentialId)
+    {
+    }
 }
 
 /// <summary>How a reference uses the credential, so the delete dialog can group them.</summary>

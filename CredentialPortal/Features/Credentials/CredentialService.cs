@@ -47,6 +47,7 @@ public sealed partial class CredentialService(
             credential.Version,
             OAuthForEdit(credential))
         {
+            PublicId = credential.PublicId,
             // Identifiers are shown; a write-only first value never leaves the service.
             ClientId = kind.ClientIdIsSecret ? null : Unprotect(credential.ProtectedClientId),
             HasClientId = kept.HasClientId,
@@ -379,6 +380,10 @@ public sealed partial class CredentialService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         tokens.Remove(id);
+        foreach (var source in references)
+        {
+            source.Deleted(id);
+        }
         return true;
     }
 

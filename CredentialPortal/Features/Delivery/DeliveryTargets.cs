@@ -93,7 +93,7 @@ public sealed class DeliveryTargets(
                 return null;
             }
             var stored = alert.Credential;
-            if (alert.InheritsCredential && await hierarchy.GetEffectiveAsync(alert.WorkspaceId, cancellationToken) is { } effective)
+            if (alert.InheritsCredential && await hierarchy.GetEffectiveAsStoredAsync(alert.WorkspaceId, cancellationToken) is { } effective)
             {
                 stored = await db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == effective.CredentialId, cancellationToken);
             }

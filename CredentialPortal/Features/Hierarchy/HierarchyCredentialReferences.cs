@@ -9,7 +9,7 @@ namespace CredentialPortal.Features.Hierarchy;
 /// Hierarchy levels point at credentials too (their own credential). Before a deletion they are listed with the alerts
 /// that inherit the credential through them; the deletion clears them, so each falls back to its parent's.
 /// </summary>
-internal sealed class HierarchyCredentialReferences : ICredentialReferences
+internal sealed class HierarchyCredentialReferences(HierarchyService hierarchy) : ICredentialReferences
 {
     public const string Href = "settings/hierarchy";
 
@@ -52,4 +52,7 @@ internal sealed class HierarchyCredentialReferences : ICredentialReferences
                 .SetProperty(e => e.CredentialId, (int?)null)
                 .SetProperty(e => e.LastModifiedUtc, deletedAtUtc)
                 .SetProperty(e => e.Version, e => e.Version + 1), cancellationToken);
+
+    // After the commit, not in DetachAsync: a snapshot loaded between an eviction and the commit would hold the old rows.
+    public void Deleted(int credentialId) => hierarchy.InvalidateShape();
 }

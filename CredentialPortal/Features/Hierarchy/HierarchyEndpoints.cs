@@ -88,7 +88,11 @@ public static class HierarchyEndpoints
     private static async Task<IResult> GetEntityAsync(ClaimsPrincipal user, HierarchyService hierarchy, HierarchyLevel level, string id, CancellationToken ct)
     {
         var (entity, problem) = await FindAsync(user, hierarchy, level, id, ct);
-        return problem ?? TypedResults.Ok(EntityResource.Of(entity!));
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return await hierarchy.GetAsync(entity!.Id, ct) is { } item ? TypedResults.Ok(EntityResource.Of(item)) : NotFound(level, id);
     }
 
     private static async Task<IResult> CreateAsync(ClaimsPrincipal user, HierarchyService hierarchy, HierarchyLevel level, string? name, Guid? parentId,
@@ -204,11 +208,11 @@ public static class HierarchyEndpoints
     }
 
     /// <summary>The entity of the route: 404 for an unknown type or id, 403 outside the token's scope.</summary>
-    private static Task<(HierarchyItem? Entity, IResult? Problem)> FindAsync(ClaimsPrincipal user, HierarchyService hierarchy, string entityType, string id, CancellationToken ct)
+    private static Task<(HierarchyShape? Entity, IResult? Problem)> FindAsync(ClaimsPrincipal user, HierarchyService hierarchy, string entityType, string id, CancellationToken ct)
     {
         if (ParseType(entityType) is not { } level)
         {
-            return Task.FromResult<(HierarchyItem?, IResult?)>((null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+            return Task.FromResult<(HierarchyShape?, IResult?)>((null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
                 detail: $"Unknown entity type '{entityType}': use partner, organization, workspace or platform.")));
         }
         return FindAsync(user, hierarchy, level, id, ct);
@@ -223,7 +227,7 @@ public static class HierarchyEndpoints
         _ => null,
     };
 
-    private static async Task<(HierarchyItem? Entity, IResult? Problem)> FindAsync(ClaimsPrincipal user, HierarchyService hierarchy, HierarchyLevel level, string id, CancellationToken ct)
+    private static async Task<(HierarchyShape? Entity, IResult? Problem)> FindAsync(ClaimsPrincipal user, HierarchyService hierarchy, HierarchyLevel level, string id, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var entityId))
         {
@@ -234,7 +238,7 @@ public static class HierarchyEndpoints
         {
             return (null, forbidden);
         }
-        var entity = await hierarchy.GetAsync(entityId, ct);
+        var entity = await hierarchy.FindAsync(entityId, ct);
         return entity is null || entity.Level != level ? (null, NotFound(level, id)) : (entity, null);
     }
 

@@ -16,6 +16,9 @@ public sealed record HierarchyItem(
     DateTime LastModifiedUtc,
     int Version);
 
+/// <summary>An entity's place in the hierarchy and its own credential, as scope checks and inheritance read it.</summary>
+public sealed record HierarchyShape(Guid Id, HierarchyLevel Level, string Name, Guid? ParentId, int? CredentialId);
+
 /// <summary>An entity with its children, ordered by name.</summary>
 public sealed record HierarchyNode(HierarchyItem Item, IReadOnlyList<HierarchyNode> Children);
 

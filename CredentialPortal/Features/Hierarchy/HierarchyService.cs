@@ -3,16 +3,55 @@ using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Shared;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace CredentialPortal.Features.Hierarchy;
 
 /// <summary>
 /// Owns the configuration hierarchy: its shape (each entity's parent is one level up), names, deletion rules, each
-/// level's own credential and the effective one that inheritance gives.
+/// level's own credential and the effective one that inheritance gives. Scope checks and the effective credential
+/// read the hierarchy's shape from one in-memory snapshot, dropped by every change made here and by a credential's
+/// deletion (<see cref="InvalidateShape"/>); the delivery path reads the rows as stored
+/// (<see cref="GetEffectiveAsStoredAsync"/>).
 /// </summary>
-public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IMemoryCache cache)
 {
     public const int NameMaxLength = 100;
+
+    private const string ShapeKey = "hierarchy:shape";
+
+    // Bumped by every invalidation: a snapshot loaded before it is not used after it, even when its load finished
+    // (and was cached) after the invalidation ran.
+    private long shapeGeneration;
+
+    private sealed record Shape(long Generation, IReadOnlyDictionary<Guid, HierarchyShape> Entities);
+
+    /// <summary>Every entity's id, level, name, parent and own credential, from the snapshot (one query when it is cold).</summary>
+    private async ValueTask<IReadOnlyDictionary<Guid, HierarchyShape>> ShapeAsync(CancellationToken cancellationToken)
+    {
+        var generation = Interlocked.Read(ref shapeGeneration);
+        if (cache.TryGetValue(ShapeKey, out Shape? shape) && shape!.Generation == generation)
+        {
+            return shape.Entities;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entities = await db.HierarchyEntities.AsNoTracking()
+            .Select(e => new HierarchyShape(e.Id, e.Level, e.Name, e.ParentId, e.CredentialId))
+            .ToDictionaryAsync(e => e.Id, cancellationToken);
+        cache.Set(ShapeKey, new Shape(generation, entities));
+        return entities;
+    }
+
+    /// <summary>Drops the snapshot; called after every committed change of the hierarchy's rows.</summary>
+    public void InvalidateShape()
+    {
+        Interlocked.Increment(ref shapeGeneration);
+        cache.Remove(ShapeKey);
+    }
+
+    /// <summary>The entity's id, level, name, parent and own credential (the snapshot: no query when warm); null when it does not exist.</summary>
+    public async ValueTask<HierarchyShape?> FindAsync(Guid id, CancellationToken cancellationToken = default) =>
+        (await ShapeAsync(cancellationToken)).GetValueOrDefault(id);
 
     public async Task<HierarchyNode> GetTreeAsync(CancellationToken cancellationToken = default)
     {
@@ -128,6 +167,7 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
             }
             throw;
         }
+        InvalidateShape();
         return new HierarchyResult(SaveStatus.Saved, entity.Id);
     }
 
@@ -199,6 +239,7 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
             }
             throw;
         }
+        InvalidateShape();
         return new HierarchyResult(SaveStatus.Saved, entity.Id);
     }
 
@@ -235,6 +276,7 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
         }
         await db.HierarchyEntities.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        InvalidateShape();
         return new HierarchyDeletion(HierarchyDeleteStatus.Deleted);
     }
 
@@ -243,10 +285,16 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
     /// <summary>The ids from the platform down to the entity (inclusive); empty when it does not exist.</summary>
     public async Task<IReadOnlyList<Guid>> GetPathAsync(Guid entityId, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var chain = await ChainAsync(db, entityId, cancellationToken);
+        var chain = Chain(await ShapeAsync(cancellationToken), entityId);
         return chain.Select(e => e.Id).Reverse().ToList();
     }
+
+    /// <summary>
+    /// The entity whose own credential the entity's webhooks use: the entity itself, else its parent, and so on up to
+    /// the platform; null when no level on the way has one (or the entity does not exist). From the snapshot.
+    /// </summary>
+    public async ValueTask<HierarchyShape?> GetCredentialSourceAsync(Guid entityId, CancellationToken cancellationToken = default) =>
+        Chain(await ShapeAsync(cancellationToken), entityId).FirstOrDefault(e => e.CredentialId is not null);
 
     /// <summary>
     /// The credential the entity's webhooks use: its own, else its parent's, and so on up to the platform's; null when
@@ -254,31 +302,75 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
     /// </summary>
     public async Task<EffectiveCredential?> GetEffectiveAsync(Guid entityId, CancellationToken cancellationToken = default)
     {
+        for (var attempt = 0; ; attempt++)
+        {
+            var source = await GetCredentialSourceAsync(entityId, cancellationToken);
+            if (source is null)
+            {
+                return null;
+            }
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var effective = await EffectiveAsync(db, source, cancellationToken);
+            if (effective is not null || attempt > 0)
+            {
+                return effective;
+            }
+            // The credential was deleted since the snapshot was taken: its level falls back now (ON DELETE SET NULL).
+            InvalidateShape();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="GetEffectiveAsync"/> from the rows as they are stored now, not the snapshot: the delivery path checks
+    /// those rows on every delivery and must load what they say, even after a change made behind the service's back.
+    /// </summary>
+    public async Task<EffectiveCredential?> GetEffectiveAsStoredAsync(Guid entityId, CancellationToken cancellationToken = default)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var chain = await ChainAsync(db, entityId, cancellationToken);
+        var chain = await StoredChainAsync(db, entityId, cancellationToken);
         var source = chain.FirstOrDefault(e => e.CredentialId is not null);
         if (source is null)
         {
             return null;
         }
+        // A credential deleted between the two reads: its level already falls back (ON DELETE SET NULL); ask again.
+        return await EffectiveAsync(db, source, cancellationToken) ?? await GetEffectiveAsStoredAsync(entityId, cancellationToken);
+    }
+
+    private static async Task<EffectiveCredential?> EffectiveAsync(PortalDbContext db, HierarchyShape source, CancellationToken cancellationToken)
+    {
         var credential = await db.Credentials.AsNoTracking()
             .Where(c => c.Id == source.CredentialId)
             .Select(c => new { c.Id, c.PublicId, c.Name, c.Type })
             .FirstOrDefaultAsync(cancellationToken);
-        // A credential deleted between the two reads: its level already falls back (ON DELETE SET NULL); ask again.
         return credential is null
-            ? await GetEffectiveAsync(entityId, cancellationToken)
+            ? null
             : new EffectiveCredential(credential.Id, credential.PublicId, credential.Name, credential.Type, source.Id, source.Level, source.Name);
     }
 
-    /// <summary>The entity and its ancestors, nearest first (at most four rows, one query per level).</summary>
-    private static async Task<List<HierarchyEntity>> ChainAsync(PortalDbContext db, Guid entityId, CancellationToken cancellationToken)
+    /// <summary>The entity and its ancestors, nearest first (at most four).</summary>
+    private static List<HierarchyShape> Chain(IReadOnlyDictionary<Guid, HierarchyShape> entities, Guid entityId)
     {
-        var chain = new List<HierarchyEntity>(4);
+        var chain = new List<HierarchyShape>(4);
+        Guid? next = entityId;
+        while (next is Guid id && chain.Count <= (int)HierarchyLevel.Workspace && entities.TryGetValue(id, out var entity))
+        {
+            chain.Add(entity);
+            next = entity.ParentId;
+        }
+        return chain;
+    }
+
+    /// <summary>The entity and its ancestors as stored now, nearest first (at most four rows, one query per level).</summary>
+    private static async Task<List<HierarchyShape>> StoredChainAsync(PortalDbContext db, Guid entityId, CancellationToken cancellationToken)
+    {
+        var chain = new List<HierarchyShape>(4);
         Guid? next = entityId;
         while (next is Guid id && chain.Count <= (int)HierarchyLevel.Workspace)
         {
-            var entity = await db.HierarchyEntities.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+            var entity = await db.HierarchyEntities.AsNoTracking().Where(e => e.Id == id)
+                .Select(e => new HierarchyShape(e.Id, e.Level, e.Name, e.ParentId, e.CredentialId))
+                .FirstOrDefaultAsync(cancellationToken);
             if (entity is null)
             {
                 break;

@@ -41,13 +41,26 @@ public sealed class HierarchyWebhookCredentials(IDbContextFactory<PortalDbContex
     /// <summary>The entity's own credential (<paramref name="effective"/>: or the nearest ancestor's); null when none.</summary>
     public async Task<WebhookCredentialView?> GetAsync(Guid entityId, bool effective, CancellationToken cancellationToken = default)
     {
-        var found = await hierarchy.GetEffectiveAsync(entityId, cancellationToken);
-        if (found is null || (!effective && found.SourceId != entityId))
+        // The source from the hierarchy's snapshot, then the credential's row: one query when the snapshot is warm.
+        for (var attempt = 0; ; attempt++)
         {
-            return null;
+            var source = await hierarchy.GetCredentialSourceAsync(entityId, cancellationToken);
+            if (source is null || (!effective && source.Id != entityId))
+            {
+                return null;
+            }
+            var stored = await credentials.GetForEditAsync(source.CredentialId!.Value, cancellationToken);
+            if (stored is not null)
+            {
+                return View(new EffectiveCredential(stored.Id, stored.PublicId, stored.Name, stored.Type, source.Id, source.Level, source.Name), stored);
+            }
+            if (attempt > 0)
+            {
+                return null;
+            }
+            // Deleted since the snapshot was taken: its level falls back now (ON DELETE SET NULL).
+            hierarchy.InvalidateShape();
         }
-        var stored = await credentials.GetForEditAsync(found.CredentialId, cancellationToken);
-        return stored is null ? null : View(found, stored);
     }
 
     private static WebhookCredentialView View(EffectiveCredential source, CredentialForEdit stored)
