@@ -124,6 +124,8 @@ public sealed class HierarchyTests(BrowserFixture browser) : PortalTest(browser)
         await Expect(rename).ToBeFocusedAsync();
         await Page.Keyboard.PressAsync("Enter");
         await Expect(hierarchy.NameField).ToHaveValueAsync("Workspace");
+        // The dialog handles Escape once it has taken the focus (its first field), not while it is still opening.
+        await Expect(hierarchy.NameField).ToBeFocusedAsync();
         await Page.Keyboard.PressAsync("Escape");
         await Expect(hierarchy.Dialog).ToBeHiddenAsync();
     }
