@@ -105,7 +105,7 @@ public sealed class AlertService(
         {
             return alert.InheritsCredential ? "No Auth (inherited: no level above the alert has a credential)" : "No Auth";
         }
-        var line = $"{credential.Type.DisplayName()} '{credential.Name}'";
+        var line = credential.Type.Describe(credential.Name);
         return inherited is null ? line : $"{line}, {inherited.SourceText(alert.WorkspaceId)}";
     }
 

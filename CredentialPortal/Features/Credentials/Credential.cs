@@ -103,6 +103,9 @@ public static class CredentialTypeNames
 {
     public static string DisplayName(this CredentialType type) => CredentialTypeDescription.Of(type).DisplayName;
 
+    /// <summary>How pages name a credential with its type: "Bearer Token 'Acme key'".</summary>
+    public static string Describe(this CredentialType type, string name) => $"{type.DisplayName()} '{name}'";
+
     public static string DisplayName(this HmacFormat format) => format switch
     {
         HmacFormat.StandardWebhooks => "Standard Webhooks",

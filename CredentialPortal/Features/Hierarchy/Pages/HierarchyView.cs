@@ -23,12 +23,10 @@ public sealed record Inheritance(string ParentName, HierarchyLevel ParentLevel, 
 public sealed record CredentialSource(string CredentialName, CredentialType Type, HierarchyLevel Level, string LevelName)
 {
     /// <summary>"Bearer Token 'Acme key'".</summary>
-    public string Credential => Describe(Type, CredentialName);
+    public string Credential => Type.Describe(CredentialName);
 
     /// <summary>"partner Acme".</summary>
     public string Source => $"{Level.DisplayName().ToLowerInvariant()} {LevelName}";
-
-    public static string Describe(CredentialType type, string name) => $"{type.DisplayName()} '{name}'";
 
     /// <summary>
     /// The credential in effect at an entity of the tree: its own, else the one it inherits. The tree is read in one
