@@ -31,18 +31,20 @@ public sealed class PortalTestDatabase : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public CredentialService Credentials => Services.GetRequiredService<CredentialService>();
     public AlertService Alerts => Services.GetRequiredService<AlertService>();
-    public WebhookSender Sender => Services.GetRequiredService<WebhookSender>();
-    public DeliveryLog DeliveryLog => Services.GetRequiredService<DeliveryLog>();
+    public DeliveryService Deliveries => Services.GetRequiredService<DeliveryService>();
+    public DeliveryQueue Queue => Services.GetRequiredService<DeliveryQueue>();
 
-    /// <summary>Send test as the overview page does it: the outcome, once its log row is committed.</summary>
-    public async Task<DeliveryOutcome?> SendTestAsync(int alertId)
+    /// <summary>The worker, not started: tests make it send what is due with <see cref="DeliveryWorker.SendDueAsync"/>.</summary>
+    public DeliveryWorker Worker => Services.GetRequiredService<DeliveryWorker>();
+
+    /// <summary>The log as the overview lists it, each delivery with its last attempt's request.</summary>
+    public LoggedDeliveries DeliveryLog => new(Deliveries);
+
+    /// <summary>Send test as the overview page does it: the delivery after its first attempt; null when the alert does not exist.</summary>
+    public async Task<LoggedDelivery?> SendTestAsync(int alertId)
     {
-        var outcome = await Sender.SendTestAsync(alertId);
-        if (outcome is not null)
-        {
-            await outcome.Logged;
-        }
-        return outcome;
+        var (_, view) = await Deliveries.SendTestAsync(alertId);
+        return view is null ? null : LoggedDelivery.From(view);
     }
 
     public static async Task<PortalTestDatabase> CreateAsync(Action<IServiceCollection>? configure = null)
@@ -73,7 +75,7 @@ public sealed class PortalTestDatabase : IAsyncDisposable
             // The product's default: a first delivery (JIT, EF query compilation) on a loaded 2-core machine can take over
             // a second, and a shorter timeout would retry it. The timeout test sets its own.
             ["Webhooks:TimeoutSeconds"] = "5",
-            ["Webhooks:RetryBaseDelayMilliseconds"] = "20",
+            ["Webhooks:WorkerEnabled"] = "false",
         };
         services.AddPortalDomain(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
             $"Data Source={Path.Combine(folder, "portal.db")}", Path.Combine(folder, "keys"));
@@ -96,5 +98,33 @@ public sealed class PortalTestDatabase : IAsyncDisposable
         {
             // A file still held open must not fail the test; the temp folder is cleaned by the OS.
         }
+    }
+}
+
+/// <summary>A delivery and its last attempt, flattened as the log shows it.</summary>
+public sealed record LoggedDelivery(bool Delivered, int? StatusCode, int Attempts, string? Error, string Method, string Url, string Headers,
+    bool IsTest, DeliveryView View)
+{
+    public static LoggedDelivery From(DeliveryView view)
+    {
+        var last = view.Attempts.Count > 0 ? view.Attempts[^1] : null;
+        return new LoggedDelivery(view.Status == DeliveryStatus.Delivered, view.StatusCode, view.AttemptCount, view.Error,
+            last?.Method ?? "", last?.Url ?? "", last?.Headers ?? "", view.IsTest, view);
+    }
+}
+
+public sealed record LoggedDeliveryPage(IReadOnlyList<LoggedDelivery> Items);
+
+public sealed class LoggedDeliveries(DeliveryService deliveries)
+{
+    public async Task<LoggedDeliveryPage> ListAsync(int alertId, int page = 0, int pageSize = 10)
+    {
+        var views = (await deliveries.ListAsync(new DeliveryQuery(AlertId: alertId, Limit: (page + 1) * pageSize))).Items.Skip(page * pageSize);
+        var items = new List<LoggedDelivery>();
+        foreach (var view in views)
+        {
+            items.Add(LoggedDelivery.From(view with { Attempts = await deliveries.GetAttemptsAsync(view.Id) }));
+        }
+        return new LoggedDeliveryPage(items);
     }
 }

@@ -11,7 +11,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
 {
     public DbSet<Credential> Credentials => Set<Credential>();
     public DbSet<Alert> Alerts => Set<Alert>();
-    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookDelivery> Deliveries => Set<WebhookDelivery>();
     public DbSet<HierarchyEntity> HierarchyEntities => Set<HierarchyEntity>();
 
     protected override void OnModelCreating(ModelBuilder builder)

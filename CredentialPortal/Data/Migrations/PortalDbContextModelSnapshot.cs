@@ -136,6 +136,9 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<bool>("WebhookEnabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("WebhookGoneAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("WebhookMethod")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -280,7 +283,6 @@ namespace CredentialPortal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("PublicId")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RefreshTokenUrl")
@@ -336,19 +338,16 @@ namespace CredentialPortal.Data.Migrations
                     b.ToTable("Credentials", (string)null);
                 });
 
-            modelBuilder.Entity("CredentialPortal.Features.Delivery.WebhookDelivery", b =>
+            modelBuilder.Entity("CredentialPortal.Features.Delivery.DeliveryAttempt", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("AlertId")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTime>("AttemptedAtUtc")
+                        .HasColumnType("TEXT");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Delivered")
+                    b.Property<long>("DeliveryId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("DurationMs")
@@ -361,14 +360,8 @@ namespace CredentialPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("IsTest")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Method")
                         .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("SentAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("StatusCode")
@@ -380,9 +373,86 @@ namespace CredentialPortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DeliveryId", "Id");
+
+                    b.ToTable("DeliveryAttempts", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Features.Delivery.WebhookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AlertId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AttemptCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DueAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsTest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastAttemptAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LeaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PublicId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ScheduleStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("DueAtUtc")
+                        .HasDatabaseName("IX_Deliveries_Due")
+                        .HasFilter("\"Status\" IN (0, 1)");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
+
                     b.HasIndex("AlertId", "Id");
 
-                    b.ToTable("WebhookDeliveries", (string)null);
+                    b.HasIndex("AlertId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("\"IdempotencyKey\" IS NOT NULL");
+
+                    b.HasIndex("AlertId", "Status");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("Deliveries", (string)null);
                 });
 
             modelBuilder.Entity("CredentialPortal.Features.Hierarchy.HierarchyEntity", b =>
@@ -651,6 +721,15 @@ namespace CredentialPortal.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CredentialPortal.Features.Delivery.DeliveryAttempt", b =>
+                {
+                    b.HasOne("CredentialPortal.Features.Delivery.WebhookDelivery", null)
+                        .WithMany("Attempts")
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CredentialPortal.Features.Delivery.WebhookDelivery", b =>
                 {
                     b.HasOne("CredentialPortal.Features.Alerts.Alert", "Alert")
@@ -728,6 +807,11 @@ namespace CredentialPortal.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CredentialPortal.Features.Delivery.WebhookDelivery", b =>
+                {
+                    b.Navigation("Attempts");
                 });
 #pragma warning restore 612, 618
         }

@@ -38,6 +38,15 @@ public class Alert
     public string WebhookMethod { get; set; } = "POST";
     public List<WebhookHeader> WebhookHeaders { get; set; } = [];
 
+    /// <summary>
+    /// Set when the receiver answered 410 Gone: the webhook sends nothing more until the alert is saved again, which
+    /// clears it.
+    /// </summary>
+    public DateTime? WebhookGoneAtUtc { get; set; }
+
+    /// <summary>Whether a fire would send: a webhook is configured and its receiver has not said it is gone.</summary>
+    public bool WebhookActive => WebhookEnabled && WebhookGoneAtUtc is null;
+
     /// <summary>The workspace the alert belongs to; an inheriting webhook uses its effective credential.</summary>
     public Guid WorkspaceId { get; set; } = HierarchyDefaults.DefaultWorkspaceId;
     public HierarchyEntity? Workspace { get; set; }

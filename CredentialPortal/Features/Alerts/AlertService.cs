@@ -13,7 +13,6 @@ public sealed class AlertService(
     IDbContextFactory<PortalDbContext> dbFactory,
     CredentialService credentials,
     WebhookDestinationPolicy destinations,
-    DeliveryTargets deliveryTargets,
     HierarchyService hierarchy,
     TimeProvider time,
     IDataProtectionProvider dataProtection)
@@ -297,6 +296,7 @@ public sealed class AlertService(
         alert.WebhookUrl = input.WebhookEnabled ? input.WebhookUrl?.Trim() : null;
         alert.WebhookMethod = input.WebhookEnabled ? input.WebhookMethod : "POST";
         alert.WebhookHeaders = headers;
+        alert.WebhookGoneAtUtc = null; // saving is how a person turns a webhook whose receiver said 410 Gone back on
         alert.WorkspaceId = input.WorkspaceId;
         alert.InheritsCredential = input.WebhookEnabled && input.InheritsCredential;
         alert.CredentialId = input.WebhookEnabled && !input.InheritsCredential ? input.CredentialId : null;
@@ -329,8 +329,7 @@ public sealed class AlertService(
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var deleted = await db.Set<Alert>().Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
-        deliveryTargets.Evict(id); // its decrypted credential must not stay in memory until the next restart
-        return deleted;
+        // Its deliveries and their attempts go with it (cascade).
+        return await db.Set<Alert>().Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
     }
 }

@@ -4,7 +4,7 @@ using CredentialPortal.Features.Credentials.OAuth;
 namespace CredentialPortal.Features.Delivery;
 
 /// <summary>The "Webhooks" section of the settings; out-of-range values stop the app at start-up.</summary>
-public sealed class WebhookOptions
+public sealed class WebhookOptions : IValidatableObject
 {
     public const string Section = "Webhooks";
 
@@ -23,13 +23,45 @@ public sealed class WebhookOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int TokenResponseMaxBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Attempts of one delivery at most, the first included (retries: connection errors, timeouts, 408, 429, 5xx).</summary>
-    [Range(1, 10)]
-    public int MaxAttempts { get; set; } = 3;
+    /// <summary>The delays between attempts (<see cref="Delivery.RetrySchedule"/>): its length is the number of retries.</summary>
+    public string RetrySchedule { get; set; } = Delivery.RetrySchedule.Default;
 
-    /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>
-    [Range(0, 60_000)]
-    public int RetryBaseDelayMilliseconds { get; set; } = 500;
+    /// <summary>Finished deliveries older than this are deleted with their attempts.</summary>
+    [Range(1, 3650)]
+    public int LogRetentionDays { get; set; } = 30;
+
+    /// <summary>
+    /// How long a worker holds a claimed delivery: past it, another worker (or this one after a restart) takes it over.
+    /// Must outlast an attempt: its timeout, and an OAuth token request before it.
+    /// </summary>
+    [Range(10, 3600)]
+    public int LeaseSeconds { get; set; } = 60;
+
+    /// <summary>How often an idle worker looks for due deliveries; a fire on this instance wakes it at once.</summary>
+    [Range(50, 60_000)]
+    public int PollMilliseconds { get; set; } = 1000;
+
+    /// <summary>Deliveries one instance sends at once at most.</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrency { get; set; } = 64;
+
+    /// <summary>False: no background worker (tests that drive the queue themselves).</summary>
+    public bool WorkerEnabled { get; set; } = true;
 
     public OAuthTokenLimits ToTokenLimits() => new(TimeSpan.FromSeconds(TokenTimeoutSeconds), TokenResponseMaxBytes);
+
+    public IReadOnlyList<TimeSpan> ParsedRetrySchedule() => Delivery.RetrySchedule.Parse(RetrySchedule);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Delivery.RetrySchedule.Error(RetrySchedule) is { } error)
+        {
+            yield return new ValidationResult(error, [nameof(RetrySchedule)]);
+        }
+        if (LeaseSeconds <= TimeoutSeconds + TokenTimeoutSeconds)
+        {
+            yield return new ValidationResult("Webhooks:LeaseSeconds must be longer than TimeoutSeconds and TokenTimeoutSeconds together.",
+                [nameof(LeaseSeconds)]);
+        }
+    }
 }

@@ -1,102 +1,108 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Credentials.OAuth;
+using CredentialPortal.Features.Hierarchy;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 
 namespace CredentialPortal.Features.Delivery;
 
-public sealed record DeliveryOutcome(bool Delivered, int? StatusCode, int Attempts, TimeSpan Duration, string? Error)
-{
-    /// <summary>
-    /// Completes once the delivery's row is committed to the alert's log (the log's writer does it in the background,
-    /// so that a delivery does not wait for SQLite), or faults with what kept it out. Await it before reading the log.
-    /// </summary>
-    public Task Logged { get; init; } = Task.CompletedTask;
-}
-
 /// <summary>
-/// Where a delivery stands while it runs: attempt <see cref="Attempt"/> of at most <see cref="MaxAttempts"/> has gone
-/// out and is given up after <see cref="Timeout"/> without an answer (the Webhooks settings the retry pipeline uses).
-/// </summary>
-public sealed record DeliveryProgress(int Attempt, int MaxAttempts, TimeSpan Timeout);
-
-/// <summary>
-/// Sends alert webhooks through the resilient "webhook" HttpClient (timeouts, retries, no redirects, SSRF checks at
-/// connect time), applies the credential by the domain's wire format, and records each delivery in the alert's log.
+/// Makes one attempt of a delivery through the "webhook" HttpClient (its timeout, no redirects, SSRF checks at connect
+/// time): the body as stored, the alert's headers, <c>webhook-id</c> and <c>webhook-timestamp</c>, and the credential by
+/// the domain's wire format. Returns what happened, with the request masked as the log shows it; retries are the
+/// queue's business (<see cref="DeliveryQueue"/>), not this class's.
 /// </summary>
 public sealed partial class WebhookSender(
     HttpClient http,
-    DeliveryTargets targets,
+    CredentialService credentials,
+    HierarchyService hierarchy,
+    IDataProtectionProvider dataProtection,
     OAuthTokenCache tokens,
-    DeliveryLog log,
     WebhookDestinationPolicy destinations,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider time,
     ILogger<WebhookSender> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private readonly IDataProtector headerProtector = WebhookHeaderSecrets.CreateProtector(dataProtection);
 
     /// <summary>
-    /// Sends a test notification now; returns once the receiver has answered or the delivery has failed. Null when the
-    /// alert does not exist. The log row follows: <see cref="DeliveryOutcome.Logged"/>. <paramref name="progress"/> hears
-    /// of each attempt as it goes out.
+    /// One attempt of a claimed delivery (loaded with its alert and the alert's own credential): the credential is
+    /// resolved now, as stored now (the alert's own, or for an inheriting alert its workspace's effective one), so an
+    /// edit or a deletion since the delivery was accepted applies to this attempt.
     /// </summary>
-    public async Task<DeliveryOutcome?> SendTestAsync(int alertId, IProgress<DeliveryProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+    public async Task<AttemptOutcome> AttemptAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default)
     {
-        // The alert and its credential in one read (kept decrypted while neither row changes: DeliveryTargets).
-        if (await targets.GetAsync(alertId, cancellationToken) is not { } target)
+        var alert = delivery.Alert ?? throw new InvalidOperationException("The delivery was loaded without its alert.");
+        ResolvedCredential? credential;
+        if (alert.InheritsCredential)
         {
-            return null;
+            var effective = await hierarchy.GetEffectiveAsStoredAsync(alert.WorkspaceId, cancellationToken);
+            credential = effective is null ? null : await credentials.ResolveAsync(effective.CredentialId, cancellationToken);
         }
-
-        var alert = target.Alert;
-        // Straight to UTF-8: the bytes sent (and signed) with no string in between.
-        var body = JsonSerializer.SerializeToUtf8Bytes(new TestNotification(true, alert.Id, alert.Name, alert.Kind.WireName(),
-            alert.TriggerSummary(), time.GetUtcNow()), Json);
-        return await SendAsync(target, body, isTest: true, cancellationToken, progress);
+        else
+        {
+            credential = alert.Credential is { } stored ? credentials.Resolve(stored) : null;
+        }
+        var revealed = new Alert
+        {
+            Id = alert.Id,
+            Name = alert.Name,
+            WebhookEnabled = alert.WebhookEnabled,
+            WebhookGoneAtUtc = alert.WebhookGoneAtUtc,
+            WebhookUrl = alert.WebhookUrl,
+            WebhookMethod = alert.WebhookMethod,
+            WebhookHeaders = WebhookHeaderSecrets.Reveal(headerProtector, alert.WebhookHeaders),
+        };
+        return await AttemptAsync(delivery, revealed, credential, cancellationToken);
     }
 
-    private sealed record TestNotification(bool IsTest, int AlertId, string AlertName, string Kind, string Trigger, DateTimeOffset Timestamp);
-
-    internal async Task<DeliveryOutcome> SendAsync(DeliveryTarget target, byte[] body, bool isTest, CancellationToken cancellationToken,
-        IProgress<DeliveryProgress>? progress = null)
+    /// <summary>
+    /// One attempt of <paramref name="delivery"/> to <paramref name="alert"/>'s webhook (its secret headers already
+    /// revealed) with <paramref name="credential"/> (null: No Auth). Cancelling (the app stopping) answers
+    /// <see cref="AttemptVerdict.Released"/>.
+    /// </summary>
+    public async Task<AttemptOutcome> AttemptAsync(WebhookDelivery delivery, Alert alert, ResolvedCredential? credential,
+        CancellationToken cancellationToken = default)
     {
-        var (alert, credential) = target;
         var started = Stopwatch.GetTimestamp();
-        var settings = options.CurrentValue;
-        var attempts = new AttemptCounter(progress is null ? null
-            : attempt => progress.Report(new DeliveryProgress(attempt, settings.MaxAttempts, TimeSpan.FromSeconds(settings.TimeoutSeconds))));
+        var now = time.GetUtcNow();
         var method = alert.WebhookMethod;
         var loggedUrl = alert.WebhookUrl ?? "";
         var loggedHeaders = new List<string>();
         int? status = null;
         string? error = null;
+        TimeSpan? retryAfter = null;
+        var verdict = AttemptVerdict.Fail;
 
         try
         {
             if (!alert.WebhookEnabled || !Uri.TryCreate(alert.WebhookUrl, UriKind.Absolute, out var url))
             {
-                throw new DeliveryRefusedException("The alert has no webhook URL.");
+                throw new DeliveryRefusedException("The alert has no webhook any more.");
+            }
+            if (alert.WebhookGoneAtUtc is not null)
+            {
+                throw new DeliveryRefusedException("The receiver answered 410 Gone earlier; the webhook is off until the alert is saved again.");
             }
             if (await destinations.CheckAsync(url, cancellationToken) is { } refusal)
             {
                 throw new DeliveryRefusedException(refusal);
             }
 
-            var now = time.GetUtcNow();
+            var body = Encoding.UTF8.GetBytes(delivery.Body);
             // Called only for a request that goes out (for OAuth, once a token is in hand): the log shows what was sent,
-            // masked, whatever the outcome (a timeout or a refused connection included).
+            // masked, whatever the outcome.
             HttpRequestMessage CreateRequest()
             {
                 var sent = new List<string>();
-                var request = BuildRequest(alert, url, body, credential, now, sent);
-                request.Options.Set(AttemptCounter.Key, attempts);
+                var request = BuildRequest(alert, url, body, credential, now, delivery.WebhookId, sent);
                 var masked = CredentialWireFormat.Masked(url, credential);
                 if (masked.Header is not null)
                 {
@@ -119,6 +125,7 @@ public sealed partial class WebhookSender(
                 if (response is null)
                 {
                     error = $"No access token: {oauthResult.Token.Message}";
+                    verdict = AttemptVerdict.Retry; // the token endpoint may answer next time
                 }
             }
             else
@@ -133,14 +140,23 @@ public sealed partial class WebhookSender(
                 if (response is not null)
                 {
                     status = (int)response.StatusCode;
+                    verdict = Classify(response.StatusCode);
                     if (!response.IsSuccessStatusCode)
                     {
                         error = status is >= 300 and < 400
                             ? $"HTTP {status}: redirects are not followed."
                             : $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
                     }
+                    if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+                    {
+                        retryAfter = RetryAfter(response, now);
+                    }
                 }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new AttemptOutcome(null, AttemptVerdict.Released);
         }
         catch (DeliveryRefusedException ex)
         {
@@ -152,19 +168,56 @@ public sealed partial class WebhookSender(
         }
         catch (TimeoutRejectedException)
         {
-            error = $"No response within {settings.TimeoutSeconds} s.";
+            error = $"No response within {options.CurrentValue.TimeoutSeconds} s.";
+            verdict = AttemptVerdict.Retry;
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is DestinationRefusedException refused)
+        {
+            error = refused.Message;
         }
         catch (HttpRequestException ex)
         {
-            error = ex.InnerException is DestinationRefusedException refused ? refused.Message : ex.Message;
+            error = ex.Message;
+            verdict = AttemptVerdict.Retry;
         }
 
-        var outcome = new DeliveryOutcome(error is null, status, attempts.Count, Stopwatch.GetElapsedTime(started), error);
-        return outcome with { Logged = Record(alert, isTest, method, loggedUrl, loggedHeaders, outcome) };
+        var attempt = Attempt();
+        Log.Attempted(logger, alert.Id, delivery.WebhookId, loggedUrl, verdict.ToString(), status);
+        return new AttemptOutcome(attempt, verdict, retryAfter);
+
+        DeliveryAttempt Attempt() => new()
+        {
+            AttemptedAtUtc = now.UtcDateTime,
+            DurationMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            StatusCode = status,
+            Error = error,
+            Method = method,
+            Url = loggedUrl,
+            Headers = string.Join("\n", loggedHeaders),
+        };
+    }
+
+    /// <summary>2xx delivered; 408, 429 and 5xx worth another attempt; 410 turns the webhook off; anything else ends it.</summary>
+    public static AttemptVerdict Classify(HttpStatusCode status) => (int)status switch
+    {
+        >= 200 and < 300 => AttemptVerdict.Delivered,
+        408 or 429 or >= 500 => AttemptVerdict.Retry,
+        410 => AttemptVerdict.Gone,
+        _ => AttemptVerdict.Fail,
+    };
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
+    {
+        if (response.Headers.RetryAfter is not { } retryAfter)
+        {
+            return null;
+        }
+        var delay = retryAfter.Delta ?? (retryAfter.Date - now) ?? TimeSpan.Zero;
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
     }
 
     private static HttpRequestMessage BuildRequest(Alert alert, Uri url, byte[] body, ResolvedCredential? credential, DateTimeOffset now,
-        List<string> loggedHeaders)
+        string webhookId, List<string> loggedHeaders)
     {
         // Parse: the shared instance for the standard methods.
         var request = new HttpRequestMessage(HttpMethod.Parse(alert.WebhookMethod), url);
@@ -194,74 +247,32 @@ public sealed partial class WebhookSender(
 
         try
         {
-            CredentialWireFormat.Apply(request, credential, bytes, now);
+            // A Standard Webhooks signature sets webhook-id and webhook-timestamp itself, to the same values, and signs them.
+            CredentialWireFormat.Apply(request, credential, bytes, now, webhookId);
         }
         catch (InvalidOperationException ex)
         {
             request.Dispose();
             throw new DeliveryRefusedException(ex.Message);
         }
+        var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        if (!request.Headers.Contains("webhook-id"))
+        {
+            request.Headers.TryAddWithoutValidation("webhook-id", webhookId);
+            request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp);
+        }
+        loggedHeaders.Add($"webhook-id: {webhookId}");
+        loggedHeaders.Add($"webhook-timestamp: {timestamp}");
         return request;
     }
 
-    /// <summary>Queues the log row (not cancellable: the request has gone out, so it belongs in the log).</summary>
-    private Task Record(Alert alert, bool isTest, string method, string url, List<string> headers, DeliveryOutcome outcome)
-    {
-        var logged = log.RecordAsync(new WebhookDelivery
-        {
-            AlertId = alert.Id,
-            SentAtUtc = time.GetUtcNow().UtcDateTime,
-            IsTest = isTest,
-            Delivered = outcome.Delivered,
-            StatusCode = outcome.StatusCode,
-            Attempts = outcome.Attempts,
-            DurationMs = (int)outcome.Duration.TotalMilliseconds,
-            Error = outcome.Error,
-            Method = method,
-            Url = url,
-            Headers = string.Join("\n", headers),
-        });
-        Log.Delivery(logger, alert.Id, url, outcome.Delivered ? "delivered" : "failed", outcome.Attempts, outcome.StatusCode);
-        return logged;
-    }
-
-    /// <summary>Generated: no argument array or boxing per delivery, nothing formatted unless Information is enabled.</summary>
+    /// <summary>Generated: nothing formatted unless Information is enabled. Never a credential: the URL is the masked one.</summary>
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Webhook of alert {AlertId} to {Url}: {Result} after {Attempts} attempt(s), HTTP {Status}")]
-        public static partial void Delivery(ILogger logger, int alertId, string url, string result, int attempts, int? status);
+        [LoggerMessage(Level = LogLevel.Information, Message = "Webhook of alert {AlertId} ({WebhookId}) to {Url}: {Verdict}, HTTP {Status}")]
+        public static partial void Attempted(ILogger logger, int alertId, string webhookId, string url, string verdict, int? status);
     }
 
-    /// <summary>A delivery the portal refused to attempt (bad URL, refused destination, malformed header).</summary>
+    /// <summary>A delivery the portal refused to attempt (no webhook, refused destination, malformed header).</summary>
     private sealed class DeliveryRefusedException(string message) : Exception(message);
-}
-
-/// <summary>
-/// Counts the attempts of one delivery (the handler sits inside the retry pipeline) and tells <c>started</c> of each
-/// as it goes out.
-/// </summary>
-public sealed class AttemptCounter(Action<int>? started = null)
-{
-    public static readonly HttpRequestOptionsKey<AttemptCounter> Key = new("CredentialPortal.DeliveryAttempts");
-    private int count;
-
-    public int Count => count;
-
-    public void Increment()
-    {
-        var attempt = Interlocked.Increment(ref count); // counted whether or not anyone listens
-        started?.Invoke(attempt);
-    }
-}
-
-public sealed class AttemptCountingHandler : DelegatingHandler
-{
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (request.Options.TryGetValue(AttemptCounter.Key, out var counter))
-        {
-            counter.Increment();
-        }
-        return base.SendAsync(request, cancellationToken);
-    }
 }

@@ -15,7 +15,7 @@ public sealed record HomeFigures(
 
 /// <summary>A row of the delivery log, with the alert it belongs to.</summary>
 public sealed record HomeDelivery(
-    long Id, int AlertId, string AlertName, AlertKind Kind, DateTime SentAtUtc, bool Delivered, int? StatusCode, bool IsTest)
+    long Id, int AlertId, string AlertName, AlertKind Kind, DateTime SentAtUtc, Delivery.DeliveryStatus Status, int? StatusCode, bool IsTest)
 {
     /// <summary>The alert's overview, where this delivery is listed in its log.</summary>
     public string Href => HomeService.OverviewHref(Kind, AlertId);
@@ -44,8 +44,8 @@ public sealed class HomeService(IDbContextFactory<PortalDbContext> dbFactory)
             .ToDictionaryAsync(g => g.Kind, g => g.Count, cancellationToken);
 
         // Newest first by id: the log's rows are appended in the order they are sent.
-        var recent = await Deliveries(db.WebhookDeliveries).Take(ListSize).ToListAsync(cancellationToken);
-        var failures = await Deliveries(db.WebhookDeliveries.Where(d => !d.Delivered)).Take(ListSize).ToListAsync(cancellationToken);
+        var recent = await Deliveries(db.Deliveries).Take(ListSize).ToListAsync(cancellationToken);
+        var failures = await Deliveries(db.Deliveries.Where(d => d.Status == Delivery.DeliveryStatus.Failed)).Take(ListSize).ToListAsync(cancellationToken);
 
         // The mark the credential deletion leaves (AlertCredentialReferences); choosing a credential again clears it.
         var withoutCredential = await db.Alerts.AsNoTracking()
@@ -66,5 +66,5 @@ public sealed class HomeService(IDbContextFactory<PortalDbContext> dbFactory)
     private static IQueryable<HomeDelivery> Deliveries(IQueryable<Delivery.WebhookDelivery> deliveries) =>
         deliveries.AsNoTracking()
             .OrderByDescending(d => d.Id)
-            .Select(d => new HomeDelivery(d.Id, d.AlertId, d.Alert!.Name, d.Alert.Kind, d.SentAtUtc, d.Delivered, d.StatusCode, d.IsTest));
+            .Select(d => new HomeDelivery(d.Id, d.AlertId, d.Alert!.Name, d.Alert.Kind, d.CreatedAtUtc, d.Status, d.StatusCode, d.IsTest));
 }

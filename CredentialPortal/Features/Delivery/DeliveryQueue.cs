@@ -1,0 +1,158 @@
+using CredentialPortal.Data;
+using CredentialPortal.Features.Alerts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.Features.Delivery;
+
+/// <summary>What one attempt came to, as the worker hands it back to the queue.</summary>
+/// <summary><see cref="Attempt"/> is null only when nothing was attempted (<see cref="AttemptVerdict.Released"/>).</summary>
+public sealed record AttemptOutcome(DeliveryAttempt? Attempt, AttemptVerdict Verdict, TimeSpan? RetryAfter = null);
+
+public enum AttemptVerdict
+{
+    Delivered,
+
+    /// <summary>A network error, a timeout, 408, 429 or 5xx: the next attempt follows the schedule.</summary>
+    Retry,
+
+    /// <summary>Any other answer, or a request the portal refused to send: the delivery fails now.</summary>
+    Fail,
+
+    /// <summary>410 Gone: the delivery fails and the alert's webhook is turned off.</summary>
+    Gone,
+
+    /// <summary>Not attempted (the app is stopping): the row goes back to the queue as it was.</summary>
+    Released,
+}
+
+/// <summary>
+/// The delivery table as a queue: every state change of a delivery after it is accepted happens here. Workers claim
+/// due rows with a lease (<see cref="ClaimAsync"/>), then record each attempt (<see cref="RecordAsync"/>); a row whose
+/// lease ran out (its worker died) is due again and taken over by whoever claims next.
+/// </summary>
+public sealed class DeliveryQueue(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IOptionsMonitor<WebhookOptions> options,
+    TimeProvider time)
+{
+    private readonly Random random = Random.Shared;
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> due rows (pending and due, or delivering with an expired lease), oldest due
+    /// first, and returns them with their alerts. One UPDATE statement: SQLite runs it under its write lock, so two
+    /// workers never claim the same row.
+    /// </summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> ClaimAsync(int max, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var leaseId = Guid.NewGuid();
+        var leaseEnd = now.AddSeconds(options.CurrentValue.LeaseSeconds);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ids = await db.Database.SqlQuery<long>($"""
+            UPDATE "Deliveries" SET "Status" = 1, "LeaseId" = {leaseId}, "DueAtUtc" = {leaseEnd}
+            WHERE "Id" IN (SELECT "Id" FROM "Deliveries" WHERE "Status" IN (0, 1) AND "DueAtUtc" <= {now} ORDER BY "DueAtUtc" LIMIT {max})
+            RETURNING "Id"
+            """).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        return await db.Deliveries.AsNoTracking().Include(d => d.Alert).ThenInclude(a => a!.Credential)
+            .Where(d => ids.Contains(d.Id) && d.LeaseId == leaseId)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the attempts of claimed deliveries, in one transaction: each attempt is logged, and a delivery still held
+    /// by the lease it was claimed with moves on (delivered, due again by the schedule, or failed). A row whose lease
+    /// was taken over meanwhile keeps the newer worker's state; its attempt is logged all the same.
+    /// </summary>
+    public async Task RecordAsync(IReadOnlyList<(WebhookDelivery Delivery, AttemptOutcome Outcome)> results, CancellationToken cancellationToken = default)
+    {
+        if (results.Count == 0)
+        {
+            return;
+        }
+        var schedule = options.CurrentValue.ParsedRetrySchedule();
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var (delivery, outcome) in results)
+        {
+            var lease = delivery.LeaseId;
+            var rows = db.Deliveries.Where(d => d.Id == delivery.Id && d.LeaseId == lease);
+            if (outcome.Verdict == AttemptVerdict.Released)
+            {
+                await rows.ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Pending)
+                    .SetProperty(d => d.DueAtUtc, now).SetProperty(d => d.LeaseId, (Guid?)null), cancellationToken);
+                continue;
+            }
+
+            var attempt = outcome.Attempt!;
+            attempt.DeliveryId = delivery.Id;
+            db.Add(attempt);
+            var step = delivery.ScheduleStep + 1;
+            var delay = outcome.Verdict == AttemptVerdict.Retry ? RetrySchedule.NextDelay(schedule, step, outcome.RetryAfter, random) : null;
+            var status = outcome.Verdict == AttemptVerdict.Delivered ? DeliveryStatus.Delivered
+                : delay is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
+            var due = delay is { } wait ? now + wait : now;
+            DateTime? completed = status == DeliveryStatus.Pending ? null : now;
+            await rows.ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.Status, status)
+                .SetProperty(d => d.DueAtUtc, due)
+                .SetProperty(d => d.LeaseId, (Guid?)null)
+                .SetProperty(d => d.ScheduleStep, step)
+                .SetProperty(d => d.AttemptCount, d => d.AttemptCount + 1)
+                .SetProperty(d => d.LastAttemptAtUtc, attempt.AttemptedAtUtc)
+                .SetProperty(d => d.StatusCode, attempt.StatusCode)
+                .SetProperty(d => d.Error, attempt.Error)
+                .SetProperty(d => d.CompletedAtUtc, completed), cancellationToken);
+            if (outcome.Verdict == AttemptVerdict.Gone)
+            {
+                await db.Alerts.Where(a => a.Id == delivery.AlertId && a.WebhookGoneAtUtc == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.WebhookGoneAtUtc, now), cancellationToken);
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Puts finished deliveries back in the queue, due now, with a fresh schedule; they keep their <c>webhook-id</c>.
+    /// Rows still pending or delivering are left as they are. Returns the ids put back.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> RequeueAsync(PortalDbContext db, IQueryable<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var finished = deliveries.Where(d => d.Status == DeliveryStatus.Delivered || d.Status == DeliveryStatus.Failed);
+        var ids = await finished.Select(d => d.PublicId).ToListAsync(cancellationToken);
+        if (ids.Count > 0)
+        {
+            await db.Deliveries.Where(d => ids.Contains(d.PublicId) && (d.Status == DeliveryStatus.Delivered || d.Status == DeliveryStatus.Failed))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.Status, DeliveryStatus.Pending)
+                    .SetProperty(d => d.DueAtUtc, now)
+                    .SetProperty(d => d.ScheduleStep, 0)
+                    .SetProperty(d => d.CompletedAtUtc, (DateTime?)null), cancellationToken);
+        }
+        return ids;
+    }
+
+    /// <summary>Rows deleted per statement when pruning: bounds how long one prune holds the write lock.</summary>
+    public const int PruneChunk = 1000;
+
+    /// <summary>
+    /// Deletes up to <see cref="PruneChunk"/> finished deliveries (with their attempts) created and completed before the
+    /// retention period; returns how many. Call again while it returns a full chunk.
+    /// </summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken = default)
+    {
+        var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-options.CurrentValue.LogRetentionDays);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Deliveries
+            .Where(d => d.CreatedAtUtc < cutoff && (d.Status == DeliveryStatus.Delivered || d.Status == DeliveryStatus.Failed) && d.CompletedAtUtc < cutoff)
+            .OrderBy(d => d.CreatedAtUtc).Take(PruneChunk)
+            .ExecuteDeleteAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,429 @@
+using System.Linq.Expressions;
+using System.Text.Json;
+using CredentialPortal.Data;
+using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.Hierarchy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.Features.Delivery;
+
+public enum DeliveryCommandStatus
+{
+    Accepted,
+    NotFound,
+
+    /// <summary>Outside the caller's scope.</summary>
+    Forbidden,
+
+    /// <summary>Not possible in the alert's or delivery's present state (<see cref="DeliveryCommandResult.Reason"/> says why).</summary>
+    Conflict,
+
+    /// <summary>The request itself is wrong (<see cref="DeliveryCommandResult.Reason"/> says why).</summary>
+    Invalid,
+}
+
+/// <summary>The deliveries a command accepted (for a repeated Idempotency-Key, the earlier ones), or why it accepted none.</summary>
+public sealed record DeliveryCommandResult(DeliveryCommandStatus Status, IReadOnlyList<Guid> DeliveryIds, string? Reason = null)
+{
+    public static DeliveryCommandResult Refused(DeliveryCommandStatus status, string reason) => new(status, [], reason);
+}
+
+public sealed record DeliveryAttemptView(DateTime AttemptedAtUtc, int DurationMs, int? StatusCode, string? Error, string Method, string Url, string Headers);
+
+/// <summary>A delivery as the log, the pages and the API show it.</summary>
+public sealed record DeliveryView(
+    /// <summary>The row's key: the log's paging cursor; not shown to people.</summary>
+    long Id,
+    Guid DeliveryId,
+    int AlertId,
+    string AlertName,
+    AlertKind AlertKind,
+    Guid WorkspaceId,
+    bool IsTest,
+    DeliveryStatus Status,
+    DateTime CreatedAtUtc,
+    /// <summary>When the next attempt is due (pending), else null.</summary>
+    DateTime? NextAttemptAtUtc,
+    int AttemptCount,
+    DateTime? LastAttemptAtUtc,
+    int? StatusCode,
+    string? Error,
+    DateTime? CompletedAtUtc)
+{
+    /// <summary>The <c>webhook-id</c> header of every attempt and replay.</summary>
+    public string WebhookId => "msg_" + DeliveryId.ToString("N");
+
+    /// <summary>Loaded by <see cref="DeliveryService.GetAsync"/> and for the expanded rows; empty in lists.</summary>
+    public IReadOnlyList<DeliveryAttemptView> Attempts { get; init; } = [];
+
+    /// <summary>The JSON body sent; loaded by <see cref="DeliveryService.GetAsync"/> only.</summary>
+    public string? Body { get; init; }
+}
+
+/// <summary>Filters of the log; <see cref="BeforeId"/> pages on (keyset: the cursor of the previous page).</summary>
+public sealed record DeliveryQuery(
+    int? AlertId = null,
+    DeliveryStatus? Status = null,
+    DateTime? FromUtc = null,
+    DateTime? ToUtc = null,
+    long? BeforeId = null,
+    int Limit = 25);
+
+/// <summary>A page of the log, newest first; <see cref="NextBeforeId"/> is the cursor of the next (older) page, null at the end.</summary>
+public sealed record DeliveryPage(IReadOnlyList<DeliveryView> Items, long? NextBeforeId);
+
+/// <summary>What an alert's overview shows of its deliveries: the last one, and how many failed or wait.</summary>
+public sealed record AlertDeliverySummary(DeliveryView? Last, int FailedCount, int PendingCount);
+
+/// <summary>
+/// The way into delivery for pages and endpoints: firing (a row committed, then sent by <see cref="DeliveryWorker"/>),
+/// Send test (a row committed and its first attempt made at once), replay, and reading the log.
+/// </summary>
+public sealed class DeliveryService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    DeliveryQueue queue,
+    DeliverySignal signal,
+    HierarchyService hierarchy,
+    IServiceProvider services,
+    IOptionsMonitor<WebhookOptions> options,
+    TimeProvider time)
+{
+    public const int MaxLimit = 200;
+    public const int IdempotencyKeyMaxLength = 200;
+
+    private static readonly JsonWriterOptions Writer = new() { Indented = false };
+
+    /// <summary>
+    /// Accepts a fire of the alert with <paramref name="data"/> (any JSON, or none): the delivery is committed before
+    /// this returns and sent by a worker. With <paramref name="idempotencyKey"/>, a repeat answers the first delivery.
+    /// <paramref name="scope"/>: the caller's hierarchy scope (an API token's), which must cover the alert's workspace.
+    /// </summary>
+    public async Task<DeliveryCommandResult> FireAsync(int alertId, JsonElement? data, string? idempotencyKey, Guid? scope = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (KeyError(idempotencyKey) is { } keyError)
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid, keyError);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // SQLite: BEGIN IMMEDIATE. The alert is read and the row inserted under one write lock, so a repeated key cannot
+        // slip in between the look-up and the insert.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var alert = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        if (alert is null)
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No alert has this id.");
+        }
+        if (!await CoversAsync(scope, alert.WorkspaceId, cancellationToken))
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this alert's workspace.");
+        }
+        if (InactiveReason(alert) is { } reason)
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason);
+        }
+        var id = await AddAsync(db, alert, eventKey: null, data, idempotencyKey, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+        return new DeliveryCommandResult(DeliveryCommandStatus.Accepted, [id]);
+    }
+
+    /// <summary>
+    /// Fires every Platform Event alert of the workspace on <paramref name="eventKey"/> whose webhook is on: one delivery
+    /// each, committed together.
+    /// </summary>
+    public async Task<DeliveryCommandResult> FireEventAsync(string? eventKey, Guid workspaceId, JsonElement? data, string? idempotencyKey,
+        Guid? scope = null, CancellationToken cancellationToken = default)
+    {
+        if (AlertCatalogue.PlatformEvents.All(e => e.Key != eventKey))
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid,
+                $"Unknown event. Known events: {string.Join(", ", AlertCatalogue.PlatformEvents.Select(e => e.Key))}.");
+        }
+        if (KeyError(idempotencyKey) is { } keyError)
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid, keyError);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await db.HierarchyEntities.AnyAsync(e => e.Id == workspaceId && e.Level == HierarchyLevel.Workspace, cancellationToken))
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No workspace has this id.");
+        }
+        if (!await CoversAsync(scope, workspaceId, cancellationToken))
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this workspace.");
+        }
+        var alerts = await db.Alerts.AsNoTracking()
+            .Where(a => a.WorkspaceId == workspaceId && a.Kind == AlertKind.PlatformEvent && a.PlatformEvent == eventKey
+                && a.WebhookEnabled && a.WebhookGoneAtUtc == null)
+            .OrderBy(a => a.Id)
+            .ToListAsync(cancellationToken);
+        var ids = new List<Guid>(alerts.Count);
+        foreach (var alert in alerts)
+        {
+            ids.Add(await AddAsync(db, alert, eventKey, data, idempotencyKey, cancellationToken));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (ids.Count > 0)
+        {
+            signal.Notify();
+        }
+        return new DeliveryCommandResult(DeliveryCommandStatus.Accepted, ids);
+    }
+
+    /// <summary>
+    /// Send test: a test delivery is committed like any other, and its first attempt is made here and now, so the page
+    /// can show the answer. If that attempt fails with something worth retrying, the schedule goes on in the background.
+    /// </summary>
+    public async Task<(DeliveryCommandResult Result, DeliveryView? Delivery)> SendTestAsync(int alertId, CancellationToken cancellationToken = default)
+    {
+        WebhookDelivery delivery;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var alert = await db.Alerts.AsNoTracking().Include(a => a.Credential).FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+            if (alert is null)
+            {
+                return (DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No alert has this id."), null);
+            }
+            if (InactiveReason(alert) is { } reason)
+            {
+                return (DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason), null);
+            }
+            var now = time.GetUtcNow().UtcDateTime;
+            delivery = NewDelivery(alert, eventKey: null, data: null, isTest: true, now);
+            // Claimed by this call from the start: no worker sends it meanwhile.
+            delivery.Status = DeliveryStatus.Delivering;
+            delivery.LeaseId = Guid.NewGuid();
+            delivery.DueAtUtc = now.AddSeconds(options.CurrentValue.LeaseSeconds);
+            db.Deliveries.Add(delivery);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            delivery.Alert = alert;
+        }
+
+        var outcome = await services.GetRequiredService<WebhookSender>().AttemptAsync(delivery, CancellationToken.None);
+        await queue.RecordAsync([(delivery, outcome)], CancellationToken.None);
+        signal.Notify(); // a retry, if one is due, is the worker's
+        return (new DeliveryCommandResult(DeliveryCommandStatus.Accepted, [delivery.PublicId]), await GetAsync(delivery.PublicId, cancellationToken));
+    }
+
+    /// <summary>Sends a finished delivery again, due now, with the same <c>webhook-id</c> and a fresh schedule.</summary>
+    public async Task<DeliveryCommandResult> ReplayAsync(Guid deliveryId, Guid? scope = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var found = await db.Deliveries.AsNoTracking().Where(d => d.PublicId == deliveryId)
+            .Select(d => new { d.Status, d.Alert })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found?.Alert is not { } alert)
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No delivery has this id.");
+        }
+        if (!await CoversAsync(scope, alert.WorkspaceId, cancellationToken))
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this delivery's alert.");
+        }
+        if (InactiveReason(alert) is { } reason)
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason);
+        }
+        if (found.Status is DeliveryStatus.Pending or DeliveryStatus.Delivering)
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, "The delivery is still being sent; it can be replayed once it is delivered or failed.");
+        }
+        var ids = await queue.RequeueAsync(db, db.Deliveries.Where(d => d.PublicId == deliveryId), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+        return new DeliveryCommandResult(DeliveryCommandStatus.Accepted, ids);
+    }
+
+    /// <summary>Replays every failed delivery of the alert created at or after <paramref name="sinceUtc"/>.</summary>
+    public async Task<DeliveryCommandResult> ReplayFailedSinceAsync(int alertId, DateTime sinceUtc, Guid? scope = null,
+        CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var alert = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        if (alert is null)
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No alert has this id.");
+        }
+        if (!await CoversAsync(scope, alert.WorkspaceId, cancellationToken))
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this alert's workspace.");
+        }
+        if (InactiveReason(alert) is { } reason)
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason);
+        }
+        var ids = await queue.RequeueAsync(db,
+            db.Deliveries.Where(d => d.AlertId == alertId && d.Status == DeliveryStatus.Failed && d.CreatedAtUtc >= sinceUtc), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (ids.Count > 0)
+        {
+            signal.Notify();
+        }
+        return new DeliveryCommandResult(DeliveryCommandStatus.Accepted, ids);
+    }
+
+    /// <summary>One delivery with its attempts (oldest first) and body; null when there is none with this id.</summary>
+    public async Task<DeliveryView?> GetAsync(Guid deliveryId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var view = await db.Deliveries.AsNoTracking().Where(d => d.PublicId == deliveryId).Select(View).FirstOrDefaultAsync(cancellationToken);
+        if (view is null)
+        {
+            return null;
+        }
+        var body = await db.Deliveries.Where(d => d.Id == view.Id).Select(d => d.Body).FirstAsync(cancellationToken);
+        return view with { Attempts = await AttemptsAsync(db, view.Id, cancellationToken), Body = body };
+    }
+
+    /// <summary>The attempts of a delivery of the log (its <see cref="DeliveryView.Id"/>), oldest first: an expanded row.</summary>
+    public async Task<IReadOnlyList<DeliveryAttemptView>> GetAttemptsAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await AttemptsAsync(db, id, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<DeliveryAttemptView>> AttemptsAsync(PortalDbContext db, long id, CancellationToken cancellationToken) =>
+        await db.Set<DeliveryAttempt>().AsNoTracking().Where(a => a.DeliveryId == id).OrderBy(a => a.Id)
+            .Select(a => new DeliveryAttemptView(a.AttemptedAtUtc, a.DurationMs, a.StatusCode, a.Error, a.Method, a.Url, a.Headers))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>A page of the log, newest first, filtered; keyset paging, so a deep page costs what the first does.</summary>
+    public async Task<DeliveryPage> ListAsync(DeliveryQuery query, CancellationToken cancellationToken = default)
+    {
+        var limit = Math.Clamp(query.Limit, 1, MaxLimit);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = db.Deliveries.AsNoTracking();
+        if (query.AlertId is int alertId)
+        {
+            rows = rows.Where(d => d.AlertId == alertId);
+        }
+        if (query.Status is { } status)
+        {
+            rows = rows.Where(d => d.Status == status);
+        }
+        if (query.FromUtc is { } from)
+        {
+            rows = rows.Where(d => d.CreatedAtUtc >= from);
+        }
+        if (query.ToUtc is { } to)
+        {
+            rows = rows.Where(d => d.CreatedAtUtc < to);
+        }
+        if (query.BeforeId is long before)
+        {
+            rows = rows.Where(d => d.Id < before);
+        }
+        var page = await rows.OrderByDescending(d => d.Id).Take(limit + 1).Select(View).ToListAsync(cancellationToken);
+        var more = page.Count > limit;
+        var items = page.Take(limit).ToList();
+        return new DeliveryPage(items, more ? items[^1].Id : null);
+    }
+
+    /// <summary>The overview's line: the last delivery, and how many failed or wait to be sent.</summary>
+    public async Task<AlertDeliverySummary> GetAlertSummaryAsync(int alertId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var deliveries = db.Deliveries.AsNoTracking().Where(d => d.AlertId == alertId);
+        var last = await deliveries.OrderByDescending(d => d.Id).Select(View).FirstOrDefaultAsync(cancellationToken);
+        var failed = await deliveries.CountAsync(d => d.Status == DeliveryStatus.Failed, cancellationToken);
+        var pending = await deliveries.CountAsync(d => d.Status == DeliveryStatus.Pending || d.Status == DeliveryStatus.Delivering, cancellationToken);
+        return new AlertDeliverySummary(last, failed, pending);
+    }
+
+    /// <summary>Why the alert's webhook sends nothing now, or null when it does.</summary>
+    public static string? InactiveReason(Alert alert) =>
+        !alert.WebhookEnabled ? "The alert has no webhook action; add one on its Edit page."
+        : alert.WebhookGoneAtUtc is not null
+            ? "The webhook is off: its receiver answered 410 Gone. Saving the alert turns it back on."
+        : null;
+
+    private static readonly Expression<Func<WebhookDelivery, DeliveryView>> View = d => new DeliveryView(
+        d.Id, d.PublicId, d.AlertId, d.Alert!.Name, d.Alert.Kind, d.Alert.WorkspaceId, d.IsTest, d.Status,
+        d.CreatedAtUtc, d.Status == DeliveryStatus.Pending ? d.DueAtUtc : null, d.AttemptCount, d.LastAttemptAtUtc, d.StatusCode, d.Error,
+        d.CompletedAtUtc);
+
+    private static string? KeyError(string? key) =>
+        key is null ? null
+        : key.Length is 0 or > IdempotencyKeyMaxLength ? $"Idempotency-Key must be 1 to {IdempotencyKeyMaxLength} characters."
+        : null;
+
+    private async Task<bool> CoversAsync(Guid? scope, Guid workspaceId, CancellationToken cancellationToken) =>
+        scope is not { } s || s == HierarchyDefaults.PlatformId || s == workspaceId
+        || (await hierarchy.GetPathAsync(workspaceId, cancellationToken)).Contains(s);
+
+    /// <summary>Adds the alert's delivery to <paramref name="db"/>, or finds the one an earlier call with the same key added.</summary>
+    private async Task<Guid> AddAsync(PortalDbContext db, Alert alert, string? eventKey, JsonElement? data, string? idempotencyKey,
+        CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is not null)
+        {
+            var earlier = await db.Deliveries.Where(d => d.AlertId == alert.Id && d.IdempotencyKey == idempotencyKey)
+                .Select(d => (Guid?)d.PublicId).FirstOrDefaultAsync(cancellationToken);
+            if (earlier is { } id)
+            {
+                return id;
+            }
+        }
+        var delivery = NewDelivery(alert, eventKey, data, isTest: false, time.GetUtcNow().UtcDateTime);
+        delivery.IdempotencyKey = idempotencyKey;
+        db.Deliveries.Add(delivery);
+        return delivery.PublicId;
+    }
+
+    private static WebhookDelivery NewDelivery(Alert alert, string? eventKey, JsonElement? data, bool isTest, DateTime now)
+    {
+        var delivery = new WebhookDelivery
+        {
+            AlertId = alert.Id,
+            IsTest = isTest,
+            Status = DeliveryStatus.Pending,
+            CreatedAtUtc = now,
+            DueAtUtc = now,
+            Body = "",
+        };
+        delivery.Body = Body(delivery, alert, eventKey, data, now);
+        return delivery;
+    }
+
+    /// <summary>What a receiver gets, the same on every attempt: the delivery, the alert, the event data, the time it was accepted.</summary>
+    private static string Body(WebhookDelivery delivery, Alert alert, string? eventKey, JsonElement? data, DateTime now)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, Writer))
+        {
+            json.WriteStartObject();
+            json.WriteString("delivery_id", delivery.PublicId);
+            json.WriteBoolean("is_test", delivery.IsTest);
+            json.WriteNumber("alert_id", alert.Id);
+            json.WriteString("alert_name", alert.Name);
+            json.WriteString("kind", alert.Kind.WireName());
+            json.WriteString("trigger", alert.TriggerSummary());
+            json.WriteString("workspace_id", alert.WorkspaceId);
+            if (eventKey is not null || alert.Kind == AlertKind.PlatformEvent)
+            {
+                json.WriteString("event", eventKey ?? alert.PlatformEvent);
+            }
+            json.WritePropertyName("data");
+            if (data is { } value && value.ValueKind != JsonValueKind.Undefined)
+            {
+                value.WriteTo(json);
+            }
+            else
+            {
+                json.WriteNullValue();
+            }
+            json.WriteString("timestamp", DateTime.SpecifyKind(now, DateTimeKind.Utc));
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}
