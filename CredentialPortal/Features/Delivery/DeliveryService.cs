@@ -80,7 +80,7 @@ public sealed record AlertDeliverySummary(DeliveryView? Last, int FailedCount, i
 /// The way into delivery for pages and endpoints: firing (a row committed, then sent by <see cref="DeliveryWorker"/>),
 /// Send test (a row committed and its first attempt made at once), replay, and reading the log.
 /// </summary>
-public sealed class DeliveryService(
+public sealed partial class DeliveryService(
     IDbContextFactory<PortalDbContext> dbFactory,
     DeliveryQueue queue,
     DeliverySignal signal,
