@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -16,6 +17,9 @@ public static class DeliveryEndpoints
 {
     public const string Tag = "Deliveries";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>Deliveries per page of the list when no limit is given.</summary>
+    public const int DefaultLimit = 25;
 
     public static RouteGroupBuilder MapDeliveryApi(this RouteGroupBuilder api)
     {
@@ -84,8 +88,6 @@ public static class DeliveryEndpoints
         return api;
     }
 
-    public const int DefaultLimit = 25;
-
     private static async Task<IResult> FireAsync(
         [FromRoute(Name = "alert_id")] int alertId,
         [FromBody] JsonElement? data,
@@ -144,7 +146,7 @@ public static class DeliveryEndpoints
         long? beforeId = null;
         if (cursor is not null)
         {
-            if (long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > 0)
+            if (long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
             {
                 beforeId = id;
             }
@@ -178,7 +180,7 @@ public static class DeliveryEndpoints
             limit ?? DefaultLimit), ct);
         return TypedResults.Ok(new DeliveryList(
             page.Items.Select(d => DeliveryResource.Of(d)).ToList(),
-            page.NextBeforeId?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            page.NextBeforeId?.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static async Task<IResult> GetAsync(
@@ -203,7 +205,7 @@ public static class DeliveryEndpoints
         CancellationToken ct)
     {
         var result = await deliveries.ReplayAsync(deliveryId, ScopeOf(user), ct);
-        return result.Status == DeliveryCommandStatus.Accepted ? Accepted(result.DeliveryIds[0]) : Refused(result);
+        return result.Status == DeliveryCommandStatus.Accepted ? Accepted(deliveryId) : Refused(result);
     }
 
     private static async Task<IResult> ReplayFailedAsync(
