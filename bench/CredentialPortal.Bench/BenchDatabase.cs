@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CredentialPortal.Data;
 using CredentialPortal.Infrastructure;
-using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
-using CredentialPortal.Features.Delivery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -15,8 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CredentialPortal.Bench;
 
 /// <summary>
-/// A fresh SQLite file in a temp folder, migrated as the app does at start-up, with the app's credential, alert and
-/// delivery services over it (the same registrations as <c>PortalHosting.AddPortal</c>, minus the web parts).
+/// A fresh SQLite file in a temp folder, migrated as the app does at start-up, with the app's services over it (the same registrations as <c>PortalHosting.AddPortal</c>, minus the web parts).
 /// </summary>
 internal sealed class BenchDatabase : IAsyncDisposable
 {
@@ -38,13 +35,12 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     private readonly string folder;
 
-    private BenchDatabase(string folder, string connectionString, ServiceProvider services, CommandRecorder recorder, CommandTimer timer)
+    private BenchDatabase(string folder, string connectionString, ServiceProvider services, CommandRecorder recorder)
     {
         this.folder = folder;
         ConnectionString = connectionString;
         Services = services;
         Recorder = recorder;
-        Timer = timer;
     }
 
     public string ConnectionString { get; }
@@ -55,12 +51,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public bool Keep { get; set; }
     public ServiceProvider Services { get; }
     public CommandRecorder Recorder { get; }
-    public CommandTimer Timer { get; }
     public CredentialService Credentials => Services.GetRequiredService<CredentialService>();
-    public AlertService Alerts => Services.GetRequiredService<AlertService>();
-
-    /// <summary>A typed client: a new instance (over the factory's pooled handler chain) each time, as a page gets one.</summary>
-    public WebhookSender CreateSender() => Services.GetRequiredService<WebhookSender>();
 
     public static async Task<BenchDatabase> CreateAsync()
     {
@@ -68,23 +59,18 @@ internal sealed class BenchDatabase : IAsyncDisposable
         Directory.CreateDirectory(folder);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db") }.ToString();
         var recorder = new CommandRecorder();
-        var timer = new CommandTimer();
 
         var services = new ServiceCollection();
         services.AddLogging();
-        // The real clock: Polly's timeouts and back-off wait on it.
         services.AddSingleton(TimeProvider.System);
-        // The app's settings but for the loopback receiver, which the SSRF check would refuse. Timeouts and retries
-        // keep the app's defaults (5 s per attempt, 2 retries from 500 ms).
-        var settings = new Dictionary<string, string?> { ["Webhooks:AllowPrivateNetworks"] = "true" };
         // A model change whose migration is still being written elsewhere must not stop the bench: it migrates
         // what exists and says so (see below); the Credentials schema is what it measures.
-        services.AddPortalDomain(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), connectionString,
-            Path.Combine(folder, "keys"), o => o.AddInterceptors(recorder, timer)
+        services.AddPortalDomain(new ConfigurationBuilder().Build(), connectionString,
+            Path.Combine(folder, "keys"), o => o.AddInterceptors(recorder)
                 .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         var provider = services.BuildServiceProvider(validateScopes: true);
 
-        var database = new BenchDatabase(folder, connectionString, provider, recorder, timer);
+        var database = new BenchDatabase(folder, connectionString, provider, recorder);
         try
         {
             await using var db = await provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();

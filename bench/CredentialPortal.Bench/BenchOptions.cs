@@ -1,8 +1,8 @@
 namespace CredentialPortal.Bench;
 
 /// <summary>
-/// The command line: <c>--rows N --iterations N --warmup N --budget S --no-analyze --keep --deliveries N
-/// --concurrency N --delivery-budget S --skip-list --skip-delivery</c>, and the browser and API modes.
+/// The command line: <c>--rows N --iterations N --warmup N --budget S --no-analyze --keep --skip-list</c>, and the
+/// browser and API modes.
 /// </summary>
 internal sealed record BenchOptions(
     int Rows,
@@ -11,11 +11,7 @@ internal sealed record BenchOptions(
     int BudgetSeconds,
     bool Analyze,
     bool Keep,
-    int Deliveries,
-    int Concurrency,
-    int DeliveryBudgetSeconds,
     bool List,
-    bool Delivery,
     bool Browser = false,
     int BrowserSamples = 20,
     int BrowserRuns = 2,
@@ -32,21 +28,14 @@ internal sealed record BenchOptions(
           --budget S      stop an operation's timed loop after S seconds once it has 50 samples (default 2),
                           so that a slow operation cannot stretch the run; the table prints the sample count
           --no-analyze    skip ANALYZE after the fill (as a production file that never ran it)
-          --skip-list     skip the fill and the list phase (the delivery phase then runs on an empty file)
-        Delivery phase (test deliveries to a loopback receiver next to a raw HttpClient):
-          --deliveries N     sequential deliveries per path (default 8000: rounds long enough to outlast
-                             thread-pool ramp-up and GC noise); the concurrent run sends 4 x N
-          --concurrency N    deliveries in flight at once in the concurrent run (default 32)
-          --delivery-budget S  stop one path's run (sequential or concurrent) after S seconds (default 10), so that a
-                          slow path cannot stretch the run; the table prints how many it sent
-          --skip-delivery skip the delivery phase
-        Browser mode (instead of both phases: the published portal on the filled file, timed in Chromium):
+          --skip-list     skip the fill and the list phase
+        Browser mode (instead of the list phase: the published portal on the filled file, timed in Chromium):
           --browser          navigation -> first rows and click -> rows changed on the Webhook Credentials tab, next to a
                              static HTML table of the same rows and the bare service call
           --browser-samples N  timed samples per measurement (default 20, after a short warm-up)
           --browser-runs N   how many times the whole measurement is repeated in the run (default 2)
           --portal DIR       a published portal to start (default: dotnet publish -c Release into the temp folder)
-        API mode (instead of both phases: the portal on a real Kestrel at 127.0.0.1 over the filled file, with a token):
+        API mode (instead of the list phase: the portal on a real Kestrel at 127.0.0.1 over the filled file, with a token):
           --api              the first page of GET /api/v1/webhook-credentials (p50/p95 next to CredentialService), then
                              requests per second for one entity's credential on 1 and 32 connections next to a raw endpoint
           --api-seconds S    length of each requests-per-second run (default 5)
@@ -56,8 +45,7 @@ internal sealed record BenchOptions(
     /// <summary>The options, or null (after printing why) when the command line is wrong or asks for help.</summary>
     public static BenchOptions? Parse(string[] args)
     {
-        var options = new BenchOptions(Rows: 100_000, Iterations: 200, Warmup: 20, BudgetSeconds: 2, Analyze: true, Keep: false,
-            Deliveries: 8_000, Concurrency: 32, DeliveryBudgetSeconds: 10, List: true, Delivery: true);
+        var options = new BenchOptions(Rows: 100_000, Iterations: 200, Warmup: 20, BudgetSeconds: 2, Analyze: true, Keep: false, List: true);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -80,20 +68,11 @@ internal sealed record BenchOptions(
                 case "--keep":
                     options = options with { Keep = true };
                     break;
-                case "--deliveries" when TryCount(args, ++i, 1, out var deliveries):
-                    options = options with { Deliveries = deliveries };
-                    break;
-                case "--concurrency" when TryCount(args, ++i, 1, out var concurrency):
-                    options = options with { Concurrency = concurrency };
-                    break;
-                case "--delivery-budget" when TryCount(args, ++i, 1, out var deliveryBudget):
-                    options = options with { DeliveryBudgetSeconds = deliveryBudget };
-                    break;
                 case "--skip-list":
                     options = options with { List = false };
                     break;
                 case "--browser":
-                    options = options with { Browser = true, List = false, Delivery = false };
+                    options = options with { Browser = true, List = false };
                     break;
                 case "--browser-samples" when TryCount(args, ++i, 1, out var browserSamples):
                     options = options with { BrowserSamples = browserSamples };
@@ -105,13 +84,10 @@ internal sealed record BenchOptions(
                     options = options with { PortalFolder = Path.GetFullPath(args[++i]) };
                     break;
                 case "--api":
-                    options = options with { Api = true, List = false, Delivery = false };
+                    options = options with { Api = true, List = false };
                     break;
                 case "--api-seconds" when TryCount(args, ++i, 1, out var apiSeconds):
                     options = options with { ApiSeconds = apiSeconds };
-                    break;
-                case "--skip-delivery":
-                    options = options with { Delivery = false };
                     break;
                 default:
                     Console.Error.WriteLine(args[i] is "-h" or "--help" ? Usage : $"Unexpected argument '{args[Math.Min(i, args.Length - 1)]}'.\n{Usage}");

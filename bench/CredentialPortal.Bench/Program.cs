@@ -9,8 +9,7 @@ namespace CredentialPortal.Bench;
 
 /// <summary>
 /// Times the credential list and edit operations through <see cref="CredentialService"/> and, for comparison, the
-/// very SQL the service sent, replayed on an open connection, and prints each query's plan; then the delivery
-/// throughput of alert test webhooks next to a raw HttpClient (<see cref="DeliveryBench"/>).
+/// very SQL the service sent, replayed on an open connection, and prints each query's plan.
 /// </summary>
 internal static partial class BenchProgram
 {
@@ -61,7 +60,6 @@ internal static partial class BenchProgram
         }
 
         var results = options.List ? await ListPhaseAsync(database, options) : null;
-        var delivery = options.Delivery ? await DeliveryBench.RunAsync(database, options) : null;
 
         Console.WriteLine();
         var correct = true;
@@ -76,11 +74,7 @@ internal static partial class BenchProgram
         {
             Console.WriteLine($"Service: {Verdict(results)}");
         }
-        if (delivery is not null)
-        {
-            Console.WriteLine($"Delivery: {delivery.Verdict}");
-        }
-        return correct && delivery?.Correct != false ? 0 : 1;
+        return correct ? 0 : 1;
     }
 
     /// <summary>Fills the file, then measures every list and edit operation; prints the table and the plans.</summary>
