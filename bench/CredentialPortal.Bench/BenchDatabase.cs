@@ -13,7 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CredentialPortal.Bench;
 
 /// <summary>
-/// A fresh SQLite file in a temp folder, migrated as the app does at start-up, with the app's services over it (the same registrations as <c>PortalHosting.AddPortal</c>, minus the web parts).
+/// A SQLite file in a folder, migrated as the app does at start-up, with the app's services over it (the same
+/// registrations as <c>PortalHosting.AddPortal</c>, minus the web parts).
 /// </summary>
 internal sealed class BenchDatabase : IAsyncDisposable
 {
@@ -32,6 +33,9 @@ internal sealed class BenchDatabase : IAsyncDisposable
         "reports", "sales", "search", "security", "service", "shipping", "slack", "staging", "storage", "stripe",
         "support", "sync", "teams", "tenant", "test", "ticket", "tracking", "vault", "warehouse", "webhook",
     ];
+
+    /// <summary>Fixed, so that every run fills the same names, types and dates.</summary>
+    public const int Seed = 20261124;
 
     private readonly string folder;
 
@@ -53,9 +57,35 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public CommandRecorder Recorder { get; }
     public CredentialService Credentials => Services.GetRequiredService<CredentialService>();
 
-    public static async Task<BenchDatabase> CreateAsync()
+    /// <summary>A new folder under the temp folder, deleted on dispose unless <see cref="Keep"/> is set.</summary>
+    public static Task<BenchDatabase> CreateAsync() =>
+        OpenAsync(Path.Combine(Path.GetTempPath(), "credportal-bench", Guid.NewGuid().ToString("N")));
+
+    /// <summary>Names the folder of the file that every benchmark of a run reads (set by Program, inherited by benchmark processes).</summary>
+    public const string SharedFolderVariable = "CREDPORTAL_BENCH_FOLDER";
+
+    /// <summary>
+    /// The run's shared file: the first benchmark's setup fills it, the next ones (in this process or in later ones)
+    /// open it as it is. Program deletes the folder when the run ends.
+    /// </summary>
+    public static async Task<BenchDatabase> OpenSharedAsync(int rows)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "credportal-bench", Guid.NewGuid().ToString("N"));
+        var folder = Environment.GetEnvironmentVariable(SharedFolderVariable)
+            ?? throw new InvalidOperationException($"{SharedFolderVariable} is not set: run the benchmarks through the bench's Program.");
+        var database = await OpenAsync(folder);
+        database.Keep = true;
+        var filled = Path.Combine(folder, "filled");
+        if (!File.Exists(filled))
+        {
+            await database.PrepareAsync(rows, analyze: true);
+            await File.WriteAllTextAsync(filled, rows.ToString(CultureInfo.InvariantCulture));
+        }
+        return database;
+    }
+
+    /// <summary>The file in <paramref name="folder"/> (created and migrated when new), with the app's services over it.</summary>
+    public static async Task<BenchDatabase> OpenAsync(string folder)
+    {
         Directory.CreateDirectory(folder);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db") }.ToString();
         var recorder = new CommandRecorder();
@@ -150,6 +180,27 @@ internal sealed class BenchDatabase : IAsyncDisposable
         await transaction.CommitAsync();
     }
 
+    /// <summary>
+    /// Fills the file with <paramref name="rows"/> credentials, runs ANALYZE unless told not to, and folds the WAL into
+    /// the file (readers that must look through a big WAL are slower); prints what each step took.
+    /// </summary>
+    public async Task PrepareAsync(int rows, bool analyze)
+    {
+        var fill = await TimeAsync(() => FillAsync(rows, Seed));
+        Console.WriteLine($"Fill: {rows} rows (with FTS triggers) in {fill.TotalSeconds:F2} s ({rows / fill.TotalSeconds:F0} rows/s)");
+        if (analyze)
+        {
+            var took = await TimeAsync(() => ExecuteScalarAsync("ANALYZE"));
+            Console.WriteLine($"ANALYZE: {took.TotalSeconds:F2} s");
+        }
+        else
+        {
+            Console.WriteLine("ANALYZE: skipped (--no-analyze)");
+        }
+        await ExecuteScalarAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+        Console.WriteLine($"File: {new FileInfo(DatabasePath).Length / 1024.0 / 1024.0:F1} MiB");
+    }
+
     /// <summary>Runs one statement on a short-lived connection and returns its first value.</summary>
     public async Task<object?> ExecuteScalarAsync(string sql)
     {
@@ -164,10 +215,14 @@ internal sealed class BenchDatabase : IAsyncDisposable
     {
         await Services.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        if (Keep)
+        if (!Keep)
         {
-            return;
+            DeleteFolder(folder);
         }
+    }
+
+    public static void DeleteFolder(string folder)
+    {
         try
         {
             Directory.Delete(folder, recursive: true);
@@ -179,7 +234,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
     }
 
     /// <summary>Times <paramref name="action"/> once.</summary>
-    public static async Task<TimeSpan> TimeAsync(Func<Task> action)
+    private static async Task<TimeSpan> TimeAsync(Func<Task> action)
     {
         var start = Stopwatch.GetTimestamp();
         await action();
