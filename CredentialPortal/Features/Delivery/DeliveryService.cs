@@ -290,7 +290,8 @@ public sealed partial class DeliveryService(
         {
             return null;
         }
-        var body = await db.Deliveries.Where(d => d.Id == view.Id).Select(d => d.Body).FirstAsync(cancellationToken);
+        var id = view.Id; // a local, not a member chain: EF reads it without compiling a closure per call
+        var body = await db.Deliveries.Where(d => d.Id == id).Select(d => d.Body).FirstAsync(cancellationToken);
         return view with { Attempts = await AttemptsAsync(db, view.Id, cancellationToken), Body = body };
     }
 
@@ -383,7 +384,8 @@ public sealed partial class DeliveryService(
     {
         if (idempotencyKey is not null)
         {
-            var earlier = await db.Deliveries.Where(d => d.AlertId == alert.Id && d.IdempotencyKey == idempotencyKey)
+            var alertId = alert.Id; // a local, not a member chain: EF reads it without compiling a closure per call
+            var earlier = await db.Deliveries.Where(d => d.AlertId == alertId && d.IdempotencyKey == idempotencyKey)
                 .Select(d => (Guid?)d.PublicId).FirstOrDefaultAsync(cancellationToken);
             if (earlier is { } id)
             {
