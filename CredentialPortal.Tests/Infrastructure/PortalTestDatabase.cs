@@ -102,8 +102,9 @@ public sealed class PortalTestDatabase : IAsyncDisposable
             // Tests send to their own loopback receiver; the SSRF tests turn this off.
             ["Webhooks:AllowPrivateNetworks"] = "true",
             // The product's default: a first delivery (JIT, EF query compilation) on a loaded 2-core machine can take over
-            // a second, and a shorter timeout would retry it. The timeout test sets its own.
+            // a second, and a shorter timeout would fail the attempt. The timeout test sets its own.
             ["Webhooks:TimeoutSeconds"] = "5",
+            // Tests make the worker send what is due (Worker.SendDueAsync) on a moved clock.
             ["Webhooks:WorkerEnabled"] = "false",
         };
         services.AddPortalDomain(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
