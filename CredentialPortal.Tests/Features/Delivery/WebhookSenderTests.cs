@@ -137,6 +137,47 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_Standard_Webhooks_signature_covers_the_deliverys_webhook_id_and_each_attempts_timestamp()
+    {
+        await using var scheduled = await ScheduledAsync();
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var credential = (await scheduled.Credentials.CreateAsync(new CredentialInput
+        {
+            Name = "Standard", Type = CredentialType.HmacSignature, Format = HmacFormat.StandardWebhooks,
+            Secret = "whsec_" + Convert.ToBase64String(key),
+        })).Id;
+        var saved = await scheduled.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url("standard"), credentialId: credential));
+        Assert.True(saved.Succeeded, string.Join("; ", saved.Errors?.SelectMany(e => e.Value) ?? []));
+        receiver.Script(new LoopbackReceiver.Reply(503));
+
+        var outcome = (await scheduled.SendTestAsync(saved.Id))!;
+        outcome = await scheduled.NextAttemptAsync(outcome);
+
+        Assert.True(outcome.Delivered);
+        var requests = receiver.Requests.ToArray();
+        Assert.Equal(2, requests.Length);
+        var times = outcome.View.Attempts.Select(a => new DateTimeOffset(DateTime.SpecifyKind(a.AttemptedAtUtc, DateTimeKind.Utc)).ToUnixTimeSeconds()).ToArray();
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var request = requests[i];
+            Assert.Equal(outcome.View.WebhookId, request.Headers["webhook-id"]);
+            Assert.Equal(times[i].ToString(System.Globalization.CultureInfo.InvariantCulture), request.Headers["webhook-timestamp"]);
+            var signed = System.Text.Encoding.UTF8.GetBytes($"{request.Headers["webhook-id"]}.{request.Headers["webhook-timestamp"]}.{request.Body}");
+            var expected = System.Security.Cryptography.HMACSHA256.HashData(key, signed);
+            var signature = request.Headers["webhook-signature"];
+            Assert.StartsWith("v1,", signature);
+            Assert.True(System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, Convert.FromBase64String(signature["v1,".Length..])));
+        }
+        Assert.NotEqual(requests[0].Headers["webhook-timestamp"], requests[1].Headers["webhook-timestamp"]);
+        // The log names the signature header and masks its value.
+        Assert.All(outcome.View.Attempts, a =>
+        {
+            Assert.Contains("webhook-signature: ****", a.Headers.Split('\n'));
+            Assert.DoesNotContain(requests[0].Headers["webhook-signature"]["v1,".Length..], a.Headers);
+        });
+    }
+
+    [Fact]
     public async Task Basic_and_bearer_credentials_reach_the_receiver()
     {
         var basic = await AlertAsync("basic", await CredentialAsync(new CredentialInput
