@@ -7,12 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CredentialPortal.Tests.Features.Alerts.Pages;
 
 /// <summary>
-/// Send test on an alert's overview, against a real loopback receiver: progress while it runs (attempts and timeout from
-/// the Webhooks settings), then one result, and the delivery log in the viewer's time zone.
+/// Send test on an alert's overview, against a real loopback receiver: progress while its one attempt runs (the timeout
+/// from the Webhooks settings), then its result, and the delivery log in the viewer's time zone.
 /// </summary>
 public sealed class AlertOverviewSendTestTests : PortalComponentTest
 {
-    // Real time: the retry back-off and each attempt's timeout wait on the TimeProvider.
+    // Real time: the attempt's timeout waits on the TimeProvider.
     protected override void ConfigureDatabase(IServiceCollection services) => services.AddSingleton(TimeProvider.System);
 
     private async Task<int> AlertAsync(LoopbackReceiver receiver)
@@ -26,30 +26,29 @@ public sealed class AlertOverviewSendTestTests : PortalComponentTest
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
     [Fact]
-    public async Task Send_test_shows_the_attempt_under_way_then_one_result_with_a_readable_duration()
+    public async Task Send_test_shows_the_attempt_under_way_then_one_result()
     {
         await using var receiver = await LoopbackReceiver.StartAsync();
         var id = await AlertAsync(receiver);
-        var secondAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        receiver.Script(new LoopbackReceiver.Reply(503), new LoopbackReceiver.Reply(200, Until: secondAnswer.Task));
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.Script(new LoopbackReceiver.Reply(200, Until: answer.Task));
         var page = Render<AlertOverviewPage>(p => p.Add(x => x.Id, id));
         page.WaitForAssertion(() => Assert.Contains("Nothing sent yet", page.Markup));
 
         var sending = page.FindAll("button").Single(b => b.TextContent.Trim() == "Send test").ClickAsync(new());
 
-        // The second attempt is held open by the receiver: the page says which one it is and how long it may take.
-        page.WaitForAssertion(() => Assert.Equal("Sending the test… Attempt 2 of 3, waiting up to 5 s",
+        // The one attempt is held open by the receiver: the page says how long it may take.
+        page.WaitForAssertion(() => Assert.Equal("Sending the test… waiting up to 5 s",
             page.Find("[data-testid=test-progress]").TextContent.Trim()), Wait);
         Assert.True(page.FindAll("button").Single(b => b.TextContent.Trim() == "Send test").HasAttribute("disabled"));
-        secondAnswer.SetResult();
+        answer.SetResult();
         await sending;
 
-        page.WaitForAssertion(() => Assert.Matches(@"^Delivered: HTTP 200 in (\d{1,3} ms|\d+\.\d s) after 2 attempts\.$",
-            page.Find("[data-testid=test-outcome]").TextContent.Trim()), Wait);
+        page.WaitForAssertion(() => Assert.StartsWith("Delivered: HTTP 200", page.Find("[data-testid=test-outcome]").TextContent.Trim()), Wait);
         Assert.Empty(page.FindAll("[data-testid=test-progress]"));
         // One answer, in one place: no snackbar repeats it.
         Assert.Empty(Snackbars.FindAll(".mud-snackbar"));
-        page.WaitForAssertion(() => Assert.Matches(@"^(\d{1,3} ms|\d+\.\d s)$", page.Find("td[data-label=Duration]").TextContent.Trim()), Wait);
+        Assert.Single(receiver.Requests);
     }
 
     [Fact]
