@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CredentialPortal.Features.Delivery;
 
 /// <summary>What one attempt came to, as the worker hands it back to the queue.</summary>
-/// <summary><see cref="Attempt"/> is null only when nothing was attempted (<see cref="AttemptVerdict.Released"/>).</summary>
+/// <remarks><see cref="Attempt"/> is null only when nothing was attempted (<see cref="AttemptVerdict.Released"/>).</remarks>
 public sealed record AttemptOutcome(DeliveryAttempt? Attempt, AttemptVerdict Verdict, TimeSpan? RetryAfter = null);
 
 public enum AttemptVerdict
@@ -91,14 +91,13 @@ public sealed class DeliveryQueue(
 
             var attempt = outcome.Attempt!;
             attempt.DeliveryId = delivery.Id;
-            db.Add(attempt);
             var step = delivery.ScheduleStep + 1;
             var delay = outcome.Verdict == AttemptVerdict.Retry ? RetrySchedule.NextDelay(schedule, step, outcome.RetryAfter, random) : null;
             var status = outcome.Verdict == AttemptVerdict.Delivered ? DeliveryStatus.Delivered
                 : delay is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
             var due = delay is { } wait ? now + wait : now;
             DateTime? completed = status == DeliveryStatus.Pending ? null : now;
-            await rows.ExecuteUpdateAsync(s => s
+            var updated = await rows.ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.Status, status)
                 .SetProperty(d => d.DueAtUtc, due)
                 .SetProperty(d => d.LeaseId, (Guid?)null)
@@ -108,6 +107,12 @@ public sealed class DeliveryQueue(
                 .SetProperty(d => d.StatusCode, attempt.StatusCode)
                 .SetProperty(d => d.Error, attempt.Error)
                 .SetProperty(d => d.CompletedAtUtc, completed), cancellationToken);
+            // Not updated: taken over (log the attempt all the same) or deleted with its alert meanwhile (nothing to log it
+            // on; adding it would fail the whole batch's transaction).
+            if (updated > 0 || await db.Deliveries.AnyAsync(d => d.Id == delivery.Id, cancellationToken))
+            {
+                db.Add(attempt);
+            }
             if (outcome.Verdict == AttemptVerdict.Gone)
             {
                 await db.Alerts.Where(a => a.Id == delivery.AlertId && a.WebhookGoneAtUtc == null)
