@@ -1,5 +1,6 @@
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
+using CredentialPortal.Features.Shared;
 using CredentialPortal.Tests.Features.Credentials;
 using Microsoft.EntityFrameworkCore;
 using Reply = CredentialPortal.Tests.Infrastructure.LoopbackReceiver.Reply;

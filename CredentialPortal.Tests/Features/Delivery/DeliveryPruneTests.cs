@@ -34,7 +34,7 @@ public sealed class DeliveryPruneTests : IAsyncLifetime
         await bed.SendDueAsync();
 
         Assert.Equal(0, await bed.Database.Queue.PruneAsync());
-        bed.Database.Clock.Advance(TimeSpan.FromSeconds(10));
+        bed.Database.Clock.Advance(TimeSpan.FromSeconds(11)); // 30 days and a second after the last of the two finished
         Assert.Equal(2, await bed.Database.Queue.PruneAsync());
 
         await using var check = await bed.Database.CreateDbContextAsync();
@@ -55,7 +55,7 @@ public sealed class DeliveryPruneTests : IAsyncLifetime
         bed.Database.Clock.Advance(TimeSpan.FromDays(2));
 
         Assert.Equal(0, await bed.Database.Queue.PruneAsync());
-        bed.Database.Clock.Advance(TimeSpan.FromDays(28));
+        bed.Database.Clock.Advance(TimeSpan.FromDays(28) + TimeSpan.FromSeconds(1));
         Assert.Equal(1, await bed.Database.Queue.PruneAsync());
     }
 }
