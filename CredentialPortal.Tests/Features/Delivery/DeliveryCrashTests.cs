@@ -81,17 +81,16 @@ public sealed partial class DeliveryCrashTests(ITestOutputHelper output)
         Assert.True(stored.IsSupersetOf(accepted.Keys));
     }
 
-    /// <summary>Fires until <paramref name="count"/> more are accepted, 16 at a time, or until <paramref name="stop"/>.</summary>
+    /// <summary>Fires <paramref name="count"/> times, 16 at a time, or until <paramref name="stop"/> (each must be accepted without one).</summary>
     private static async Task FireAsync(HttpClient client, int alertId, int count, ConcurrentDictionary<Guid, int> accepted, Task? stop,
         Action? onAccepted)
     {
-        var target = accepted.Count + count;
-        var next = 0;
+        var issued = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, 16), async (_, _) =>
         {
-            while (accepted.Count < target && stop?.IsCompleted != true)
+            int n;
+            while ((n = Interlocked.Increment(ref issued)) <= count && stop?.IsCompleted != true)
             {
-                var n = Interlocked.Increment(ref next);
                 try
                 {
                     using var response = await client.PostAsJsonAsync($"api/v1/alerts/{alertId}/fire", new { n });
