@@ -41,7 +41,9 @@ public sealed class DeliveryQueue(
     /// <summary>
     /// Claims up to <paramref name="max"/> due rows (pending and due, or delivering with an expired lease), oldest due
     /// first, and returns them with their alerts. One UPDATE statement: SQLite runs it under its write lock, so two
-    /// workers never claim the same row.
+    /// workers never claim the same row. INDEXED BY: without statistics SQLite's planner prefers the (Status, Id) index
+    /// and sorts the whole backlog on every claim (100 ms at 200,000 waiting rows, under the write lock); the due index
+    /// reads the oldest due rows and stops.
     /// </summary>
     public async Task<IReadOnlyList<WebhookDelivery>> ClaimAsync(int max, CancellationToken cancellationToken = default)
     {
@@ -51,7 +53,7 @@ public sealed class DeliveryQueue(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = await db.Database.SqlQuery<long>($"""
             UPDATE "Deliveries" SET "Status" = 1, "LeaseId" = {leaseId}, "DueAtUtc" = {leaseEnd}
-            WHERE "Id" IN (SELECT "Id" FROM "Deliveries" WHERE "Status" IN (0, 1) AND "DueAtUtc" <= {now} ORDER BY "DueAtUtc" LIMIT {max})
+            WHERE "Id" IN (SELECT "Id" FROM "Deliveries" INDEXED BY "IX_Deliveries_Due" WHERE "Status" IN (0, 1) AND "DueAtUtc" <= {now} ORDER BY "DueAtUtc" LIMIT {max})
             RETURNING "Id"
             """).ToListAsync(cancellationToken);
         if (ids.Count == 0)
@@ -148,16 +150,17 @@ public sealed class DeliveryQueue(
     public const int PruneChunk = 1000;
 
     /// <summary>
-    /// Deletes up to <see cref="PruneChunk"/> finished deliveries (with their attempts) created and completed before the
-    /// retention period; returns how many. Call again while it returns a full chunk.
+    /// Deletes up to <see cref="PruneChunk"/> finished deliveries (with their attempts, by the foreign key's cascade)
+    /// created and completed before the retention period; returns how many. Call again while it returns a full chunk.
+    /// INDEXED BY, as for the claim: the oldest rows by creation time, not a sort of every finished row per chunk.
     /// </summary>
     public async Task<int> PruneAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-options.CurrentValue.LogRetentionDays);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Deliveries
-            .Where(d => d.CreatedAtUtc < cutoff && (d.Status == DeliveryStatus.Delivered || d.Status == DeliveryStatus.Failed) && d.CompletedAtUtc < cutoff)
-            .OrderBy(d => d.CreatedAtUtc).Take(PruneChunk)
-            .ExecuteDeleteAsync(cancellationToken);
+        return await db.Database.ExecuteSqlAsync($"""
+            DELETE FROM "Deliveries" WHERE "Id" IN (SELECT "Id" FROM "Deliveries" INDEXED BY "IX_Deliveries_CreatedAtUtc"
+                WHERE "CreatedAtUtc" < {cutoff} AND "Status" IN (2, 3) AND "CompletedAtUtc" < {cutoff} ORDER BY "CreatedAtUtc" LIMIT {PruneChunk})
+            """, cancellationToken);
     }
 }
