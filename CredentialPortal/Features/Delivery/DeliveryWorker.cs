@@ -155,13 +155,6 @@ public sealed partial class DeliveryWorker(
                 {
                     return (delivery, new AttemptOutcome(null, AttemptVerdict.Released));
                 }
-                catch (Exception ex)
-                {
-                    // One delivery that cannot even be attempted (a secret that no longer decrypts, the database busy while
-                    // resolving its credential) must not keep its batch from being recorded: it is retried by the schedule.
-                    Log.AttemptFailed(logger, ex, delivery.WebhookId);
-                    return (delivery, NotAttempted(delivery, $"The portal could not make the attempt ({ex.GetType().Name}); see its log."));
-                }
             }));
             await queue.RecordAsync(outcomes, CancellationToken.None);
         }
@@ -176,15 +169,6 @@ public sealed partial class DeliveryWorker(
             signal.Notify(); // room again: claim what may be waiting
         }
     }
-
-    private AttemptOutcome NotAttempted(WebhookDelivery delivery, string error) => new(new DeliveryAttempt
-    {
-        AttemptedAtUtc = time.GetUtcNow().UtcDateTime,
-        Error = error,
-        Method = delivery.Alert?.WebhookMethod ?? "",
-        Url = delivery.Alert?.WebhookUrl ?? "",
-        Headers = "",
-    }, AttemptVerdict.Retry);
 
     private async Task PruneAsync(CancellationToken cancellationToken)
     {
@@ -209,9 +193,6 @@ public sealed partial class DeliveryWorker(
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Recording {Count} delivery attempt(s) failed; their deliveries are retried when their lease ends.")]
         public static partial void RecordFailed(ILogger logger, Exception exception, int count);
-
-        [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {WebhookId} could not be attempted; it is retried by the schedule.")]
-        public static partial void AttemptFailed(ILogger logger, Exception exception, string webhookId);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} finished deliveries past the retention period.")]
         public static partial void Pruned(ILogger logger, int count);

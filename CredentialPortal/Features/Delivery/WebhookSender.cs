@@ -39,28 +39,46 @@ public sealed partial class WebhookSender(
     /// </summary>
     public async Task<AttemptOutcome> AttemptAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default)
     {
-        var alert = delivery.Alert ?? throw new InvalidOperationException("The delivery was loaded without its alert.");
-        ResolvedCredential? credential;
-        if (alert.InheritsCredential)
+        try
         {
-            var effective = await hierarchy.GetEffectiveAsStoredAsync(alert.WorkspaceId, cancellationToken);
-            credential = effective is null ? null : await credentials.ResolveAsync(effective.CredentialId, cancellationToken);
+            var alert = delivery.Alert ?? throw new InvalidOperationException("The delivery was loaded without its alert.");
+            ResolvedCredential? credential;
+            if (alert.InheritsCredential)
+            {
+                var effective = await hierarchy.GetEffectiveAsStoredAsync(alert.WorkspaceId, cancellationToken);
+                credential = effective is null ? null : await credentials.ResolveAsync(effective.CredentialId, cancellationToken);
+            }
+            else
+            {
+                credential = alert.Credential is { } stored ? credentials.Resolve(stored) : null;
+            }
+            var revealed = new Alert
+            {
+                Id = alert.Id,
+                Name = alert.Name,
+                WebhookEnabled = alert.WebhookEnabled,
+                WebhookGoneAtUtc = alert.WebhookGoneAtUtc,
+                WebhookUrl = alert.WebhookUrl,
+                WebhookMethod = alert.WebhookMethod,
+                WebhookHeaders = WebhookHeaderSecrets.Reveal(headerProtector, alert.WebhookHeaders),
+            };
+            return await AttemptAsync(delivery, revealed, credential, cancellationToken);
         }
-        else
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            credential = alert.Credential is { } stored ? credentials.Resolve(stored) : null;
+            // A delivery that cannot even be attempted (a secret that no longer decrypts, the database busy while resolving
+            // its credential) is logged as a failed attempt and retried by the schedule, so that it never keeps its batch
+            // (or Send test) from being recorded.
+            Log.NotAttempted(logger, ex, delivery.WebhookId);
+            return new AttemptOutcome(new DeliveryAttempt
+            {
+                AttemptedAtUtc = time.GetUtcNow().UtcDateTime,
+                Error = $"The portal could not make the attempt ({ex.GetType().Name}); see its log.",
+                Method = delivery.Alert?.WebhookMethod ?? "",
+                Url = delivery.Alert?.WebhookUrl ?? "",
+                Headers = "",
+            }, AttemptVerdict.Retry);
         }
-        var revealed = new Alert
-        {
-            Id = alert.Id,
-            Name = alert.Name,
-            WebhookEnabled = alert.WebhookEnabled,
-            WebhookGoneAtUtc = alert.WebhookGoneAtUtc,
-            WebhookUrl = alert.WebhookUrl,
-            WebhookMethod = alert.WebhookMethod,
-            WebhookHeaders = WebhookHeaderSecrets.Reveal(headerProtector, alert.WebhookHeaders),
-        };
-        return await AttemptAsync(delivery, revealed, credential, cancellationToken);
     }
 
     /// <summary>
@@ -125,7 +143,10 @@ public sealed partial class WebhookSender(
                 if (response is null)
                 {
                     error = $"No access token: {oauthResult.Token.Message}";
-                    verdict = AttemptVerdict.Retry; // the token endpoint may answer next time
+                    // A token endpoint that is down may answer next time; one that refuses the credential will not
+                    // until someone fixes it (then Replay).
+                    verdict = oauthResult.Token.Failure == OAuthTokenFailure.Network || oauthResult.Token.StatusCode is 408 or 429 or >= 500
+                        ? AttemptVerdict.Retry : AttemptVerdict.Fail;
                 }
             }
             else
@@ -271,6 +292,9 @@ public sealed partial class WebhookSender(
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Webhook of alert {AlertId} ({WebhookId}) to {Url}: {Verdict}, HTTP {Status}")]
         public static partial void Attempted(ILogger logger, int alertId, string webhookId, string url, string verdict, int? status);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "The attempt of delivery {WebhookId} could not be made; it is retried on the schedule.")]
+        public static partial void NotAttempted(ILogger logger, Exception exception, string webhookId);
     }
 
     /// <summary>A delivery the portal refused to attempt (no webhook, refused destination, malformed header).</summary>

@@ -265,8 +265,9 @@ public sealed class OAuthCredentialTests : IAsyncLifetime
         Assert.Null(outcome.StatusCode);
         Assert.StartsWith("No access token: ", outcome.Error);
         Assert.Contains("invalid_client", outcome.Error);
-        // Logged as the delivery's attempt, with nothing sent to the resource; the token endpoint may answer next time.
-        Assert.Equal((1, DeliveryStatus.Pending), (outcome.Attempts, outcome.View.Status));
+        // Logged as the delivery's attempt, with nothing sent to the resource; a refused credential is not retried on the
+        // schedule (nothing changes until someone fixes it, then replays).
+        Assert.Equal((1, DeliveryStatus.Failed), (outcome.Attempts, outcome.View.Status));
         Assert.DoesNotContain("Authorization", outcome.Headers);
         Assert.Equal("", outcome.Headers);
     }
