@@ -235,6 +235,9 @@ internal static class ApiBench
             ["DataProtection:KeysPath"] = database.KeysPath,
             ["Seed:ApiToken"] = Token,
             ["Api:PermitsPerMinute"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // appsettings.json logs the app's categories at Information (a line or more per request and attempt); the
+            // bench times the work, not the console.
+            ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

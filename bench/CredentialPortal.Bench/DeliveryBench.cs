@@ -69,6 +69,7 @@ internal static class DeliveryBench
             await AcceptRatesAsync(run, address, options);
             delivered = await DeliveredAsync(run, address, options);
             p99 = await LatencyAsync(run, address, options);
+            await portal.StopAsync(); // lets the worker end as in production, rather than being cancelled by dispose
         }
 
         Console.WriteLine();
@@ -76,7 +77,8 @@ internal static class DeliveryBench
         await using (var quiet = await ApiBench.StartPortalAsync(database, new Dictionary<string, string?>(settings) { ["Webhooks:WorkerEnabled"] = "false" }))
         {
             run.Use(quiet.Services, run.AlertId);
-            await BreakdownAsync(run, ApiBench.AddressOf(quiet), options);
+            await BreakdownAsync(run, database, ApiBench.AddressOf(quiet), options);
+            await quiet.StopAsync();
         }
 
         var correct = await CheckAllAsync(run, database);
@@ -386,17 +388,31 @@ internal static class DeliveryBench
 
     // ---- 4. Breakdown: the worker's stages one at a time ----
 
-    private static async Task BreakdownAsync(Run run, string address, BenchOptions options)
+    private static async Task BreakdownAsync(Run run, BenchDatabase database, string address, BenchOptions options)
     {
         var n = Math.Min(options.Fires, 2_000);
         var service = run.Services.GetRequiredService<DeliveryService>();
         var queue = run.Services.GetRequiredService<DeliveryQueue>();
         var ids = new ConcurrentBag<Guid>();
+        Meter start;
         Console.WriteLine("  stage                                             n   wall s    per s  CPU ms/item  alloc KB/item");
         void Print(string stage, int items, Usage usage) =>
             Console.WriteLine($"  {stage,-46} {items,5}  {usage.Seconds,7:F2}  {items / usage.Seconds,7:F0}  {usage.CpuMs / items,11:F3}  {usage.AllocatedKb / items,13:F1}");
 
-        // Fire alone, nothing delivering meanwhile.
+        // Fire alone, nothing delivering meanwhile: the floor first, then the service one at a time and 32 at a time.
+        var single = Math.Max(n / 4, 1);
+        start = Meter.Now();
+        await RawFiresAsync(database, run.AlertId, single);
+        Print("fire: raw SQL, 1 at a time (the floor, see below)", single, Meter.Now().Since(start));
+        start = Meter.Now();
+        for (var i = 0; i < single; i++)
+        {
+            var result = await service.FireAsync(run.AlertId, FireData, idempotencyKey: null);
+            ids.Add(result.DeliveryIds[0]);
+            run.Accepted.Add(result.DeliveryIds[0]);
+        }
+        Print("fire: DeliveryService.FireAsync, 1 at a time", single, Meter.Now().Since(start));
+
         async Task FireAllAsync(Func<Task<Guid?>> fire)
         {
             var next = -1;
@@ -413,7 +429,7 @@ internal static class DeliveryBench
                 }
             }));
         }
-        var start = Meter.Now();
+        start = Meter.Now();
         await FireAllAsync(async () =>
         {
             var result = await service.FireAsync(run.AlertId, FireData, idempotencyKey: null);
@@ -454,7 +470,63 @@ internal static class DeliveryBench
         Print("record: DeliveryQueue.RecordAsync of the batch", total, stages[2]);
         Print("claim + send + record", total, stages[0] + stages[1] + stages[2]);
         await DrainAsync(run, ids);
-        Console.WriteLine("  (send includes the receiver's side, in the same process: compare with the raw line of 2.)");
+        Console.WriteLine("  raw SQL fire: what FireAsync asks of SQLite, on one open connection with the app's pragmas and prepared commands:");
+        Console.WriteLine("  BEGIN IMMEDIATE, read the alert, INSERT the row (not due, deleted afterwards), COMMIT.");
+        Console.WriteLine("  send includes the receiver's side, in the same process: compare with the raw line of 2.");
+    }
+
+    /// <summary>
+    /// The database work of a fire without EF: the transaction, the alert read and the insert of a delivery row (never
+    /// due, so no one claims it; deleted at the end).
+    /// </summary>
+    private static async Task RawFiresAsync(BenchDatabase database, int alertId, int count)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using (var pragmas = connection.CreateCommand())
+        {
+            pragmas.CommandText = SqliteConnectionPragmas.Sql;
+            await pragmas.ExecuteNonQueryAsync();
+        }
+        await using var begin = connection.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE";
+        await using var commit = connection.CreateCommand();
+        commit.CommandText = "COMMIT";
+        await using var read = connection.CreateCommand();
+        read.CommandText = "SELECT * FROM Alerts WHERE Id = $id LIMIT 1";
+        read.Parameters.AddWithValue("$id", alertId);
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO Deliveries (PublicId, AlertId, IsTest, Status, Body, CreatedAtUtc, DueAtUtc, ScheduleStep, AttemptCount)
+            VALUES ($publicId, $alertId, 0, 0, $body, $now, '9999-12-31 00:00:00', 0, 0)
+            """;
+        var publicId = insert.Parameters.Add("$publicId", Microsoft.Data.Sqlite.SqliteType.Text);
+        insert.Parameters.AddWithValue("$alertId", alertId);
+        var body = insert.Parameters.Add("$body", Microsoft.Data.Sqlite.SqliteType.Text);
+        var now = insert.Parameters.Add("$now", Microsoft.Data.Sqlite.SqliteType.Text);
+        var template = new string('x', 361);
+        for (var i = 0; i < count; i++)
+        {
+            await begin.ExecuteNonQueryAsync();
+            await using (var reader = await read.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    for (var c = 0; c < reader.FieldCount; c++)
+                    {
+                        reader.GetValue(c);
+                    }
+                }
+            }
+            publicId.Value = Guid.NewGuid().ToString().ToUpperInvariant();
+            body.Value = template;
+            now.Value = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
+            await insert.ExecuteNonQueryAsync();
+            await commit.ExecuteNonQueryAsync();
+        }
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM Deliveries WHERE DueAtUtc = '9999-12-31 00:00:00'";
+        await delete.ExecuteNonQueryAsync();
     }
 
     /// <summary>Every delivery accepted in the run reached the receiver and reads Delivered; none is pending or failed.</summary>
