@@ -395,15 +395,40 @@ internal static class DeliveryBench
         var queue = run.Services.GetRequiredService<DeliveryQueue>();
         var ids = new ConcurrentBag<Guid>();
         Meter start;
-        Console.WriteLine("  stage                                             n   wall s    per s  CPU ms/item  alloc KB/item");
+        Console.WriteLine("  stage                                               n   wall s    per s  CPU ms/item  alloc KB/item");
         void Print(string stage, int items, Usage usage) =>
-            Console.WriteLine($"  {stage,-46} {items,5}  {usage.Seconds,7:F2}  {items / usage.Seconds,7:F0}  {usage.CpuMs / items,11:F3}  {usage.AllocatedKb / items,13:F1}");
+            Console.WriteLine($"  {stage,-48} {items,5}  {usage.Seconds,7:F2}  {items / usage.Seconds,7:F0}  {usage.CpuMs / items,11:F3}  {usage.AllocatedKb / items,13:F1}");
+
+        // What the process burns doing nothing (timers, the receiver, GC): each line below includes it for its wall time.
+        start = Meter.Now();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var idle = Meter.Now().Since(start);
+        Console.WriteLine($"  idle: the process waiting 2 s uses {idle.CpuMs / idle.Seconds:F1} ms CPU per second");
 
         // Fire alone, nothing delivering meanwhile: the floor first, then the service one at a time and 32 at a time.
         var single = Math.Max(n / 4, 1);
         start = Meter.Now();
         await RawFiresAsync(database, run.AlertId, single);
         Print("fire: raw SQL, 1 at a time (the floor, see below)", single, Meter.Now().Since(start));
+        // FireAsync's EF steps one by one: what a context and its connection cost, a read, an empty transaction.
+        var factory = run.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        async Task Step(string stage, Func<PortalDbContext, Task> work)
+        {
+            start = Meter.Now();
+            for (var i = 0; i < single; i++)
+            {
+                await using var db = await factory.CreateDbContextAsync();
+                await work(db);
+            }
+            Print(stage, single, Meter.Now().Since(start));
+        }
+        await Step("EF: a context, its connection opened (pragmas)", db => db.Database.OpenConnectionAsync());
+        await Step("EF: a context, read the alert (AsNoTracking)", db => db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == run.AlertId));
+        await Step("EF: a context, BEGIN IMMEDIATE + COMMIT, empty", async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await transaction.CommitAsync();
+        });
         start = Meter.Now();
         for (var i = 0; i < single; i++)
         {
