@@ -399,11 +399,8 @@ internal static class DeliveryBench
         void Print(string stage, int items, Usage usage) =>
             Console.WriteLine($"  {stage,-48} {items,5}  {usage.Seconds,7:F2}  {items / usage.Seconds,7:F0}  {usage.CpuMs / items,11:F3}  {usage.AllocatedKb / items,13:F1}");
 
-        // What the process burns doing nothing (timers, the receiver, GC): each line below includes it for its wall time.
-        start = Meter.Now();
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var idle = Meter.Now().Since(start);
-        Console.WriteLine($"  idle: the process waiting 2 s uses {idle.CpuMs / idle.Seconds:F1} ms CPU per second");
+        // What the process burns doing nothing: each line below includes it for its wall time.
+        await IdleAsync("before the stages");
 
         // Fire alone, nothing delivering meanwhile: the floor first, then the service one at a time and 32 at a time.
         var single = Math.Max(n / 4, 1);
@@ -495,9 +492,46 @@ internal static class DeliveryBench
         Print("record: DeliveryQueue.RecordAsync of the batch", total, stages[2]);
         Print("claim + send + record", total, stages[0] + stages[1] + stages[2]);
         await DrainAsync(run, ids);
+        await IdleAsync("after the stages");
         Console.WriteLine("  raw SQL fire: what FireAsync asks of SQLite, on one open connection with the app's pragmas and prepared commands:");
         Console.WriteLine("  BEGIN IMMEDIATE, read the alert, INSERT the row (not due, deleted afterwards), COMMIT.");
         Console.WriteLine("  send includes the receiver's side, in the same process: compare with the raw line of 2.");
+    }
+
+    /// <summary>
+    /// The process's CPU over 2 s of doing nothing, by thread name (from /proc: ".NET Tiered Com" is the JIT promoting
+    /// methods, ".NET TP Worker" the thread pool, ".NET BGC" the background GC).
+    /// </summary>
+    private static async Task IdleAsync(string when)
+    {
+        static Dictionary<string, long> Threads()
+        {
+            var ticks = new Dictionary<string, long>();
+            foreach (var task in Directory.Exists("/proc/self/task") ? Directory.GetDirectories("/proc/self/task") : [])
+            {
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    ticks[name] = ticks.GetValueOrDefault(name) + long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture)
+                        + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // the thread ended meanwhile
+                }
+            }
+            return ticks;
+        }
+        var before = Threads();
+        var start = Meter.Now();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var idle = Meter.Now().Since(start);
+        var busiest = Threads().Select(t => (t.Key, Ms: (t.Value - before.GetValueOrDefault(t.Key)) * 10.0 / idle.Seconds))
+            .Where(t => t.Ms > 0).OrderByDescending(t => t.Ms).Take(4);
+        Console.WriteLine($"  idle {when}: the process waiting 2 s uses {idle.CpuMs / idle.Seconds:F1} ms CPU per second"
+            + $" (by thread, ms/s: {string.Join(", ", busiest.Select(t => $"'{t.Key}' {t.Ms:F0}"))})");
     }
 
     /// <summary>
