@@ -36,7 +36,7 @@ internal static class ApiBench
     public const double TargetPerSecond = 5_000;
 
     /// <summary>A Platform-scope token made at start-up (Seed:ApiToken), as automation gets one.</summary>
-    private const string Token = "cpt_bench-api-token-0123456789abcdef0123456789abcdef";
+    internal const string Token = "cpt_bench-api-token-0123456789abcdef0123456789abcdef";
 
     private const string RawPath = "/bench/raw";
     private const int Rounds = 2;
@@ -45,10 +45,11 @@ internal static class ApiBench
 
     public static async Task<Report> RunAsync(BenchDatabase database, BenchOptions options)
     {
-        await using var portal = await StartPortalAsync(database);
+        var shape = new { credential_id = Guid.NewGuid(), credential_hint = "...x7f9", auth_type = "bearer", header_name = "Authorization" };
+        await using var portal = await StartPortalAsync(database, map: app => app.MapGet(RawPath, () => TypedResults.Ok(shape)));
         var services = portal.Services;
         var credentials = services.GetRequiredService<CredentialService>();
-        var address = services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = AddressOf(portal);
         Console.WriteLine($"Portal on {address} (Production, Kestrel, the bench file; Api:PermitsPerMinute raised so the limiter admits the runs)");
 
         // The entity whose credential the throughput run reads: the default workspace, with a credential of the fill.
@@ -201,7 +202,7 @@ internal static class ApiBench
         return new Throughput(all.Count, failed, (all.Count - failed) / elapsed.TotalSeconds, all, firstFailure);
     }
 
-    private static HttpClient Client(string address, int connections) =>
+    internal static HttpClient Client(string address, int connections) =>
         new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseCookies = false })
         {
             BaseAddress = new Uri(address),
@@ -215,8 +216,12 @@ internal static class ApiBench
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
-    /// <summary>The portal as Program runs it, on the bench's file and key ring, plus the raw baseline route.</summary>
-    private static async Task<WebApplication> StartPortalAsync(BenchDatabase database)
+    /// <summary>
+    /// The portal as Program runs it, on the bench's file and key ring, with the token and a raised per-token limit;
+    /// <paramref name="settings"/> add to or override that configuration, <paramref name="map"/> adds baseline routes.
+    /// </summary>
+    internal static async Task<WebApplication> StartPortalAsync(BenchDatabase database, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -224,13 +229,21 @@ internal static class ApiBench
             EnvironmentName = "Production",
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Portal"] = database.ConnectionString,
             ["DataProtection:KeysPath"] = database.KeysPath,
             ["Seed:ApiToken"] = Token,
             ["Api:PermitsPerMinute"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+            // appsettings.json logs the app's categories at Information (a line or more per request and attempt); the
+            // bench times the work, not the console.
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddPortal();
@@ -238,9 +251,11 @@ internal static class ApiBench
         var app = builder.Build();
         await app.InitializePortalDatabaseAsync();
         app.UsePortal();
-        var shape = new { credential_id = Guid.NewGuid(), credential_hint = "...x7f9", auth_type = "bearer", header_name = "Authorization" };
-        app.MapGet(RawPath, () => TypedResults.Ok(shape));
+        map?.Invoke(app);
         await app.StartAsync();
         return app;
     }
+
+    internal static string AddressOf(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
 }

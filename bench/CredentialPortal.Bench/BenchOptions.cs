@@ -5,6 +5,7 @@ internal enum SystemMode
 {
     Api,
     Browser,
+    Delivery,
 }
 
 /// <summary>The command line of the whole-system modes: <c>--api</c> or <c>--browser</c> and their options.</summary>
@@ -18,20 +19,26 @@ internal sealed record BenchOptions(
     int BrowserSamples = 20,
     int BrowserRuns = 2,
     string? PortalFolder = null,
-    int ApiSeconds = 5)
+    int ApiSeconds = 5,
+    int Fires = 5_000,
+    int LatencySeconds = 10)
 {
     /// <summary>The flags that select a whole-system mode; any other command line goes to BenchmarkDotNet.</summary>
     public static readonly IReadOnlyDictionary<string, SystemMode> Modes = new Dictionary<string, SystemMode>
     {
         ["--api"] = SystemMode.Api,
         ["--browser"] = SystemMode.Browser,
+        ["--delivery"] = SystemMode.Delivery,
     };
+
+    /// <summary>The delivery mode reads no credential list: a small fill gives its alert a credential to send with.</summary>
+    private const int DeliveryRows = 1_000;
 
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/CredentialPortal.Bench -- [BenchmarkDotNet options, e.g. --filter *List*]
-               dotnet run -c Release --project bench/CredentialPortal.Bench -- --api|--browser [options]
-        Common to --api and --browser (the file the portal runs on):
-          --rows N        credentials to insert (default 100000)
+               dotnet run -c Release --project bench/CredentialPortal.Bench -- --api|--browser|--delivery [options]
+        Common to the whole-system modes (the file the portal runs on):
+          --rows N        credentials to insert (default 100000; 1000 with --delivery)
           --no-analyze    skip ANALYZE after the fill (as a production file that never ran it)
           --keep          keep the database file (path printed) to inspect with sqlite3
         Browser mode (the published portal on the filled file, timed in Chromium):
@@ -45,7 +52,13 @@ internal sealed record BenchOptions(
                              requests per second for one entity's credential on 1 and 32 connections next to a raw endpoint
           --iterations N     timed samples of the first page (at least 1000)
           --warmup N         untimed rounds before them (at least 300)
-          --api-seconds S    length of each requests-per-second run (default 5)
+          --api-seconds S    length of each requests-per-second run (default 5; with --delivery, of each fires-per-second run)
+        Delivery mode (the portal on Kestrel with its delivery worker, webhooks to a loopback receiver):
+          --delivery         fires accepted per second (API, raw endpoint, DeliveryService in-process; 1 and 32 at a time),
+                             delivered per second end to end next to raw HttpClient, accept -> first attempt latency at
+                             100 fires/s, CPU per delivery, and a breakdown of fire, claim, send and record
+          --fires N          fires of the end-to-end run (default 5000)
+          --latency-seconds S  length of the 100 fires/s latency run (default 10)
         """;
 
     /// <summary>The options, or null (after printing why) when the command line is wrong or asks for help.</summary>
@@ -58,6 +71,10 @@ internal sealed record BenchOptions(
             return null;
         }
         var options = new BenchOptions(Modes[modes[0]]);
+        if (options.Mode == SystemMode.Delivery)
+        {
+            options = options with { Rows = DeliveryRows };
+        }
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -90,6 +107,12 @@ internal sealed record BenchOptions(
                     break;
                 case "--api-seconds" when TryCount(args, ++i, 1, out var apiSeconds):
                     options = options with { ApiSeconds = apiSeconds };
+                    break;
+                case "--fires" when TryCount(args, ++i, 1, out var fires):
+                    options = options with { Fires = fires };
+                    break;
+                case "--latency-seconds" when TryCount(args, ++i, 1, out var latencySeconds):
+                    options = options with { LatencySeconds = latencySeconds };
                     break;
                 default:
                     Console.Error.WriteLine(args[i] is "-h" or "--help" ? Usage : $"Unexpected argument '{args[Math.Min(i, args.Length - 1)]}'.\n{Usage}");

@@ -7,7 +7,7 @@ namespace CredentialPortal.Bench;
 
 /// <summary>
 /// BenchmarkDotNet runs the credential list and edit benchmarks (each portal call beside the raw replay of its SQL);
-/// <c>--api</c> and <c>--browser</c> are whole-system measurements that Program runs itself.
+/// <c>--api</c>, <c>--delivery</c> and <c>--browser</c> are whole-system measurements that Program runs itself.
 /// </summary>
 internal static class BenchProgram
 {
@@ -53,6 +53,7 @@ internal static class BenchProgram
         Console.WriteLine(options.Mode switch
         {
             SystemMode.Browser => $"CredentialPortal browser bench: {options.Rows} credentials, the published portal in Chromium",
+            SystemMode.Delivery => $"CredentialPortal delivery bench: {options.Rows} credentials, the portal on Kestrel at 127.0.0.1, webhooks to a loopback receiver",
             _ => $"CredentialPortal API bench: {options.Rows} credentials, the portal on Kestrel at 127.0.0.1, a token",
         });
         Console.WriteLine($"{RuntimeInformation.FrameworkDescription}, SQLite {sqliteVersion}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}");
@@ -70,6 +71,11 @@ internal static class BenchProgram
                 var api = await ApiBench.RunAsync(database, options);
                 Console.WriteLine();
                 (exit, verdict) = (api.Correct ? 0 : 1, $"API: {api.Verdict}");
+                break;
+            case SystemMode.Delivery:
+                var delivery = await DeliveryBench.RunAsync(database, options);
+                Console.WriteLine();
+                (exit, verdict) = (delivery.Correct ? 0 : 1, $"Delivery: {delivery.Verdict}");
                 break;
         }
         Console.WriteLine($"Total run time: {clock.Elapsed.TotalSeconds:F1} s; load average at end: {LoadAverage()}"
