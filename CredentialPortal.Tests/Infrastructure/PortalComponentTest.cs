@@ -30,8 +30,7 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
         });
         Services.AddSingleton(Database.Credentials);
         Services.AddSingleton(Database.Alerts);
-        Services.AddSingleton(Database.Sender);
-        Services.AddSingleton(Database.DeliveryLog);
+        Services.AddSingleton(Database.Deliveries);
         Services.AddSingleton(Database.Services.GetRequiredService<HierarchyService>());
         Popovers = Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();

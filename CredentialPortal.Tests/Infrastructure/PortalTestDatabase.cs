@@ -47,6 +47,15 @@ public sealed class PortalTestDatabase : IAsyncDisposable
         return view is null ? null : LoggedDelivery.From(view);
     }
 
+    /// <summary>The alert's webhook headers as the sender reveals them for an attempt (secret values decrypted).</summary>
+    public async Task<List<WebhookHeader>> RevealedWebhookHeadersAsync(int alertId)
+    {
+        await using var db = await CreateDbContextAsync();
+        var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == alertId);
+        var protector = WebhookHeaderSecrets.CreateProtector(Services.GetRequiredService<IDataProtectionProvider>());
+        return WebhookHeaderSecrets.Reveal(protector, alert.WebhookHeaders);
+    }
+
     public static async Task<PortalTestDatabase> CreateAsync(Action<IServiceCollection>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "credportal-tests", Guid.NewGuid().ToString("N"));

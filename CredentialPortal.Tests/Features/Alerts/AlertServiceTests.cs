@@ -256,8 +256,7 @@ public class AlertServiceTests
 
     private static async Task<(string Name, string Value)> SentSecretAsync(PortalTestDatabase database, int alertId)
     {
-        var target = (await database.Services.GetRequiredService<CredentialPortal.Features.Delivery.DeliveryTargets>().GetAsync(alertId))!;
-        var header = target.Alert.WebhookHeaders.Single(h => h.Secret);
+        var header = (await database.RevealedWebhookHeadersAsync(alertId)).Single(h => h.Secret);
         return (header.Name, header.Value);
     }
 

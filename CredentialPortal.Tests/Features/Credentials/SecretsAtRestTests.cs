@@ -37,8 +37,7 @@ public class SecretsAtRestTests
         (alertEdit, _) = (await database.Alerts.GetForEditAsync(alert.Id))!.Value;
         alertEdit.Headers[0].Value = headerSecret + "-rotated";
         Assert.True((await database.Alerts.UpdateAsync(alert.Id, alertEdit)).Succeeded);
-        var sent = await database.Services.GetRequiredService<CredentialPortal.Features.Delivery.DeliveryTargets>().GetAsync(alert.Id);
-        Assert.Equal(headerSecret + "-rotated", sent!.Alert.WebhookHeaders.Single().Value);
+        Assert.Equal(headerSecret + "-rotated", (await database.RevealedWebhookHeadersAsync(alert.Id)).Single().Value);
         Assert.True(SqliteFileScan.IsStored(database, "X-Api-Token"), "the scan should find the header's name");
 
         // The scan can see plaintext: the name is stored as is.

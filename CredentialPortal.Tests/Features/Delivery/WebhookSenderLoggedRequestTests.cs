@@ -37,7 +37,7 @@ public sealed class WebhookSenderLoggedRequestTests : IAsyncLifetime
         return result.Id;
     }
 
-    private async Task<WebhookDelivery> OnlyRowAsync(int alert) => Assert.Single((await database.DeliveryLog.ListAsync(alert, 0, 10)).Items);
+    private async Task<LoggedDelivery> OnlyRowAsync(int alert) => Assert.Single((await database.DeliveryLog.ListAsync(alert, 0, 10)).Items);
 
     /// <summary>Every attempt hangs past the (lowest) timeout; the receiver is let go when the sender gives up.</summary>
     private void ReceiverNeverAnswers()

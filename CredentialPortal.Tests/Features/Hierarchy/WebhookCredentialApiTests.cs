@@ -57,8 +57,8 @@ public sealed class WebhookCredentialApiTests : IAsyncLifetime
     private async Task<LoopbackReceiver.Received> SendTestAsync(int alert)
     {
         var before = receiver.Requests.Count;
-        var outcome = await host.Service<WebhookSender>().SendTestAsync(alert);
-        Assert.True(outcome!.Delivered);
+        var (_, delivery) = await host.Service<DeliveryService>().SendTestAsync(alert);
+        Assert.Equal(DeliveryStatus.Delivered, delivery!.Status);
         Assert.Equal(before + 1, receiver.Requests.Count);
         return receiver.Requests.Last();
     }

@@ -40,12 +40,16 @@ public class HomeServiceTests
         // Never had a credential: plain No Auth is a choice, not something to flag.
         await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert("Disk full", Hook));
 
-        // Seven deliveries through the log's own writer, oldest first; the 2nd and the 6th failed.
+        // Seven finished deliveries in the delivery table, oldest first; the 2nd and the 6th failed.
         var sent = new[] { (cpu, true), (latency, false), (deploy, true), (cpu, true), (latency, true), (deploy, false), (cpu, true) };
         var start = database.Clock.GetUtcNow().UtcDateTime;
-        for (var i = 0; i < sent.Length; i++)
+        await using (var db = await database.CreateDbContextAsync())
         {
-            await database.DeliveryLog.RecordAsync(Delivery(sent[i].Item1, sent[i].Item2, start.AddMinutes(i)));
+            for (var i = 0; i < sent.Length; i++)
+            {
+                db.Deliveries.Add(Delivery(sent[i].Item1, sent[i].Item2, start.AddMinutes(i)));
+                await db.SaveChangesAsync(); // one at a time: ids in the order sent
+            }
         }
 
         database.Clock.Advance(TimeSpan.FromHours(1));
@@ -60,13 +64,13 @@ public class HomeServiceTests
         // The five newest, newest first, each pointing at its alert's overview.
         Assert.Equal(
             [("CPU high", true), ("Deploy failed", false), ("Latency", true), ("CPU high", true), ("Deploy failed", true)],
-            figures.RecentDeliveries.Select(d => (d.AlertName, d.Delivered)));
+            figures.RecentDeliveries.Select(d => (d.AlertName, d.Status == DeliveryStatus.Delivered)));
         Assert.Equal($"flexible-actions/runtime-alerts/{cpu}", figures.RecentDeliveries[0].Href);
         Assert.Equal($"flexible-actions/platform-events/{deploy}", figures.RecentDeliveries[1].Href);
         Assert.Equal(503, figures.RecentDeliveries[1].StatusCode);
 
         Assert.Equal(["Deploy failed", "Latency"], figures.RecentFailures.Select(d => d.AlertName));
-        Assert.All(figures.RecentFailures, d => Assert.False(d.Delivered));
+        Assert.All(figures.RecentFailures, d => Assert.Equal(DeliveryStatus.Failed, d.Status));
 
         // The deletion left both of the credential's alerts with No Auth, and says which credential it was.
         Assert.Equal(["CPU high", "Deploy failed"], figures.AlertsWithoutCredential.Select(a => a.Name));
@@ -98,14 +102,27 @@ public class HomeServiceTests
     private static WebhookDelivery Delivery(int alertId, bool delivered, DateTime at) => new()
     {
         AlertId = alertId,
-        SentAtUtc = at,
-        Delivered = delivered,
+        Body = "{}",
+        CreatedAtUtc = at,
+        DueAtUtc = at,
+        Status = delivered ? DeliveryStatus.Delivered : DeliveryStatus.Failed,
         StatusCode = delivered ? 200 : 503,
-        Attempts = delivered ? 1 : 3,
-        DurationMs = 12,
+        AttemptCount = 1,
+        LastAttemptAtUtc = at,
+        CompletedAtUtc = at,
         Error = delivered ? null : "HTTP 503",
-        Method = "POST",
-        Url = Hook.ToString(),
-        Headers = "content-type",
+        Attempts =
+        [
+            new DeliveryAttempt
+            {
+                AttemptedAtUtc = at,
+                DurationMs = 12,
+                StatusCode = delivered ? 200 : 503,
+                Error = delivered ? null : "HTTP 503",
+                Method = "POST",
+                Url = Hook.ToString(),
+                Headers = "content-type",
+            },
+        ],
     };
 }

@@ -104,8 +104,7 @@ public class AlertFormPageTests : PortalComponentTest
 
         await page.Find("form").SubmitAsync();
 
-        var target = await Database.Services.GetRequiredService<CredentialPortal.Features.Delivery.DeliveryTargets>().GetAsync(id);
-        Assert.Equal("sk_live_headerWXYZ", target!.Alert.WebhookHeaders.Single(h => h.Name == "X-Api-Key").Value);
+        Assert.Equal("sk_live_headerWXYZ", (await Database.RevealedWebhookHeadersAsync(id)).Single(h => h.Name == "X-Api-Key").Value);
         Assert.Equal(2, (await Database.Alerts.GetOverviewAsync(id))!.Alert.Version);
     }
 
@@ -128,8 +127,7 @@ public class AlertFormPageTests : PortalComponentTest
 
         var stored = (await Database.Alerts.GetOverviewAsync(id))!.Alert.WebhookHeaders.Single();
         Assert.Equal(("X-Api-Key", true, ""), (stored.Name, stored.Secret, stored.Value));
-        var target = await Database.Services.GetRequiredService<CredentialPortal.Features.Delivery.DeliveryTargets>().GetAsync(id);
-        Assert.Equal("typed-secret", target!.Alert.WebhookHeaders.Single().Value);
+        Assert.Equal("typed-secret", (await Database.RevealedWebhookHeadersAsync(id)).Single().Value);
     }
 
     [Fact]

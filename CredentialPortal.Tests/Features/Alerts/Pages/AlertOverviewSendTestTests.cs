@@ -58,7 +58,7 @@ public sealed class AlertOverviewSendTestTests : PortalComponentTest
         await using var receiver = await LoopbackReceiver.StartAsync();
         var id = await AlertAsync(receiver);
         Assert.True((await Database.SendTestAsync(id))!.Delivered);
-        var sent = (await Database.DeliveryLog.ListAsync(id, 0, 1)).Items.Single().SentAtUtc;
+        var sent = (await Database.DeliveryLog.ListAsync(id, 0, 1)).Items.Single().View.CreatedAtUtc;
         JSInterop.SetupModule(ViewerTimeZone.Module).Setup<ViewerTimeZone.BrowserZone?>("timeZone")
             .SetResult(new ViewerTimeZone.BrowserZone("Asia/Tokyo", 540));
 

@@ -248,9 +248,8 @@ public sealed class CredentialApiTests(CredentialApiFixture api) : IClassFixture
         var id = await api.Host.Service<CredentialService>().FindIdAsync(Guid.Parse(credentialId));
         var alert = await api.Host.Service<AlertService>().CreateAsync(AlertInputs.RuntimeAlert($"Via {credentialId}", url, id));
         Assert.True(alert.Succeeded, string.Join(" ", alert.Errors?.SelectMany(e => e.Value) ?? []));
-        var outcome = await api.Host.Service<CredentialPortal.Features.Delivery.WebhookSender>().SendTestAsync(alert.Id);
-        Assert.True(outcome!.Delivered, outcome.Error);
-        await outcome.Logged;
+        var (_, delivery) = await api.Host.Service<CredentialPortal.Features.Delivery.DeliveryService>().SendTestAsync(alert.Id);
+        Assert.True(delivery!.Status == CredentialPortal.Features.Delivery.DeliveryStatus.Delivered, delivery.Error);
     }
 
     private async Task<int> CountAsync() =>
