@@ -11,6 +11,12 @@ public sealed record DeliveryAlertChoice(int Id, string Name, AlertKind Kind)
 
 public sealed partial class DeliveryService
 {
+    /// <summary>
+    /// The clock the deliveries' times come from: pages that follow the log (its refresh, "since" choices) read it too,
+    /// so they agree with the rows they show.
+    /// </summary>
+    public TimeProvider Clock => time;
+
     /// <summary>How many alerts the Alert filter offers for a search at most: it narrows as a person types.</summary>
     public const int AlertChoiceLimit = 20;
 
