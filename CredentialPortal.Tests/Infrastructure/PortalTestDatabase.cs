@@ -47,6 +47,26 @@ public sealed class PortalTestDatabase : IAsyncDisposable
         return view is null ? null : LoggedDelivery.From(view);
     }
 
+    /// <summary>The delivery as it stands now, with all its attempts.</summary>
+    public async Task<LoggedDelivery> ReloadAsync(LoggedDelivery delivery) =>
+        LoggedDelivery.From((await Deliveries.GetAsync(delivery.View.DeliveryId))!);
+
+    /// <summary>
+    /// Moves <see cref="Clock"/> to the delivery's next attempt and lets the worker send what is due then: the delivery
+    /// after that attempt. Only for a database on <see cref="Clock"/> (not one given the system clock).
+    /// </summary>
+    public async Task<LoggedDelivery> NextAttemptAsync(LoggedDelivery delivery)
+    {
+        var due = delivery.View.NextAttemptAtUtc ?? throw new InvalidOperationException("The delivery has no next attempt.");
+        var wait = new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) - Clock.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            Clock.Advance(wait);
+        }
+        await Worker.SendDueAsync();
+        return await ReloadAsync(delivery);
+    }
+
     /// <summary>The alert's webhook headers as the sender reveals them for an attempt (secret values decrypted).</summary>
     public async Task<List<WebhookHeader>> RevealedWebhookHeadersAsync(int alertId)
     {
@@ -82,8 +102,9 @@ public sealed class PortalTestDatabase : IAsyncDisposable
             // Tests send to their own loopback receiver; the SSRF tests turn this off.
             ["Webhooks:AllowPrivateNetworks"] = "true",
             // The product's default: a first delivery (JIT, EF query compilation) on a loaded 2-core machine can take over
-            // a second, and a shorter timeout would retry it. The timeout test sets its own.
+            // a second, and a shorter timeout would fail the attempt. The timeout test sets its own.
             ["Webhooks:TimeoutSeconds"] = "5",
+            // Tests make the worker send what is due (Worker.SendDueAsync) on a moved clock.
             ["Webhooks:WorkerEnabled"] = "false",
         };
         services.AddPortalDomain(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),

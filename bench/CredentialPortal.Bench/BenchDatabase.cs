@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CredentialPortal.Data;
 using CredentialPortal.Infrastructure;
-using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
-using CredentialPortal.Features.Delivery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -15,8 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CredentialPortal.Bench;
 
 /// <summary>
-/// A fresh SQLite file in a temp folder, migrated as the app does at start-up, with the app's credential, alert and
-/// delivery services over it (the same registrations as <c>PortalHosting.AddPortal</c>, minus the web parts).
+/// A SQLite file in a folder, migrated as the app does at start-up, with the app's services over it (the same
+/// registrations as <c>PortalHosting.AddPortal</c>, minus the web parts).
 /// </summary>
 internal sealed class BenchDatabase : IAsyncDisposable
 {
@@ -36,15 +34,17 @@ internal sealed class BenchDatabase : IAsyncDisposable
         "support", "sync", "teams", "tenant", "test", "ticket", "tracking", "vault", "warehouse", "webhook",
     ];
 
+    /// <summary>Fixed, so that every run fills the same names, types and dates.</summary>
+    public const int Seed = 20261124;
+
     private readonly string folder;
 
-    private BenchDatabase(string folder, string connectionString, ServiceProvider services, CommandRecorder recorder, CommandTimer timer)
+    private BenchDatabase(string folder, string connectionString, ServiceProvider services, CommandRecorder recorder)
     {
         this.folder = folder;
         ConnectionString = connectionString;
         Services = services;
         Recorder = recorder;
-        Timer = timer;
     }
 
     public string ConnectionString { get; }
@@ -55,36 +55,52 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public bool Keep { get; set; }
     public ServiceProvider Services { get; }
     public CommandRecorder Recorder { get; }
-    public CommandTimer Timer { get; }
     public CredentialService Credentials => Services.GetRequiredService<CredentialService>();
-    public AlertService Alerts => Services.GetRequiredService<AlertService>();
 
-    /// <summary>A typed client: a new instance (over the factory's pooled handler chain) each time, as a page gets one.</summary>
-    public WebhookSender CreateSender() => Services.GetRequiredService<WebhookSender>();
+    /// <summary>A new folder under the temp folder, deleted on dispose unless <see cref="Keep"/> is set.</summary>
+    public static Task<BenchDatabase> CreateAsync() =>
+        OpenAsync(Path.Combine(Path.GetTempPath(), "credportal-bench", Guid.NewGuid().ToString("N")));
 
-    public static async Task<BenchDatabase> CreateAsync()
+    /// <summary>Names the folder of the file that every benchmark of a run reads (set by Program, inherited by benchmark processes).</summary>
+    public const string SharedFolderVariable = "CREDPORTAL_BENCH_FOLDER";
+
+    /// <summary>
+    /// The run's shared file: the first benchmark's setup fills it, the next ones (in this process or in later ones)
+    /// open it as it is. Program deletes the folder when the run ends.
+    /// </summary>
+    public static async Task<BenchDatabase> OpenSharedAsync(int rows)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "credportal-bench", Guid.NewGuid().ToString("N"));
+        var folder = Environment.GetEnvironmentVariable(SharedFolderVariable)
+            ?? throw new InvalidOperationException($"{SharedFolderVariable} is not set: run the benchmarks through the bench's Program.");
+        var database = await OpenAsync(folder);
+        database.Keep = true;
+        var filled = Path.Combine(folder, "filled");
+        if (!File.Exists(filled))
+        {
+            await database.PrepareAsync(rows, analyze: true);
+            await File.WriteAllTextAsync(filled, rows.ToString(CultureInfo.InvariantCulture));
+        }
+        return database;
+    }
+
+    /// <summary>The file in <paramref name="folder"/> (created and migrated when new), with the app's services over it.</summary>
+    public static async Task<BenchDatabase> OpenAsync(string folder)
+    {
         Directory.CreateDirectory(folder);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db") }.ToString();
         var recorder = new CommandRecorder();
-        var timer = new CommandTimer();
 
         var services = new ServiceCollection();
         services.AddLogging();
-        // The real clock: Polly's timeouts and back-off wait on it.
         services.AddSingleton(TimeProvider.System);
-        // The app's settings but for the loopback receiver, which the SSRF check would refuse. Timeouts and retries
-        // keep the app's defaults (5 s per attempt, 2 retries from 500 ms).
-        var settings = new Dictionary<string, string?> { ["Webhooks:AllowPrivateNetworks"] = "true" };
         // A model change whose migration is still being written elsewhere must not stop the bench: it migrates
         // what exists and says so (see below); the Credentials schema is what it measures.
-        services.AddPortalDomain(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), connectionString,
-            Path.Combine(folder, "keys"), o => o.AddInterceptors(recorder, timer)
+        services.AddPortalDomain(new ConfigurationBuilder().Build(), connectionString,
+            Path.Combine(folder, "keys"), o => o.AddInterceptors(recorder)
                 .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         var provider = services.BuildServiceProvider(validateScopes: true);
 
-        var database = new BenchDatabase(folder, connectionString, provider, recorder, timer);
+        var database = new BenchDatabase(folder, connectionString, provider, recorder);
         try
         {
             await using var db = await provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
@@ -164,6 +180,27 @@ internal sealed class BenchDatabase : IAsyncDisposable
         await transaction.CommitAsync();
     }
 
+    /// <summary>
+    /// Fills the file with <paramref name="rows"/> credentials, runs ANALYZE unless told not to, and folds the WAL into
+    /// the file (readers that must look through a big WAL are slower); prints what each step took.
+    /// </summary>
+    public async Task PrepareAsync(int rows, bool analyze)
+    {
+        var fill = await TimeAsync(() => FillAsync(rows, Seed));
+        Console.WriteLine($"Fill: {rows} rows (with FTS triggers) in {fill.TotalSeconds:F2} s ({rows / fill.TotalSeconds:F0} rows/s)");
+        if (analyze)
+        {
+            var took = await TimeAsync(() => ExecuteScalarAsync("ANALYZE"));
+            Console.WriteLine($"ANALYZE: {took.TotalSeconds:F2} s");
+        }
+        else
+        {
+            Console.WriteLine("ANALYZE: skipped (--no-analyze)");
+        }
+        await ExecuteScalarAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+        Console.WriteLine($"File: {new FileInfo(DatabasePath).Length / 1024.0 / 1024.0:F1} MiB");
+    }
+
     /// <summary>Runs one statement on a short-lived connection and returns its first value.</summary>
     public async Task<object?> ExecuteScalarAsync(string sql)
     {
@@ -178,10 +215,14 @@ internal sealed class BenchDatabase : IAsyncDisposable
     {
         await Services.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        if (Keep)
+        if (!Keep)
         {
-            return;
+            DeleteFolder(folder);
         }
+    }
+
+    public static void DeleteFolder(string folder)
+    {
         try
         {
             Directory.Delete(folder, recursive: true);
@@ -193,7 +234,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
     }
 
     /// <summary>Times <paramref name="action"/> once.</summary>
-    public static async Task<TimeSpan> TimeAsync(Func<Task> action)
+    private static async Task<TimeSpan> TimeAsync(Func<Task> action)
     {
         var start = Stopwatch.GetTimestamp();
         await action();

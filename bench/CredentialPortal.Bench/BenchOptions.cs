@@ -1,67 +1,69 @@
 namespace CredentialPortal.Bench;
 
-/// <summary>
-/// The command line: <c>--rows N --iterations N --warmup N --budget S --no-analyze --keep --deliveries N
-/// --concurrency N --delivery-budget S --skip-list --skip-delivery</c>, and the browser and API modes.
-/// </summary>
+/// <summary>The whole-system measurements, run by Program instead of BenchmarkDotNet.</summary>
+internal enum SystemMode
+{
+    Api,
+    Browser,
+}
+
+/// <summary>The command line of the whole-system modes: <c>--api</c> or <c>--browser</c> and their options.</summary>
 internal sealed record BenchOptions(
-    int Rows,
-    int Iterations,
-    int Warmup,
-    int BudgetSeconds,
-    bool Analyze,
-    bool Keep,
-    int Deliveries,
-    int Concurrency,
-    int DeliveryBudgetSeconds,
-    bool List,
-    bool Delivery,
-    bool Browser = false,
+    SystemMode Mode,
+    int Rows = 100_000,
+    int Iterations = 200,
+    int Warmup = 20,
+    bool Analyze = true,
+    bool Keep = false,
     int BrowserSamples = 20,
     int BrowserRuns = 2,
     string? PortalFolder = null,
-    bool Api = false,
     int ApiSeconds = 5)
 {
+    /// <summary>The flags that select a whole-system mode; any other command line goes to BenchmarkDotNet.</summary>
+    public static readonly IReadOnlyDictionary<string, SystemMode> Modes = new Dictionary<string, SystemMode>
+    {
+        ["--api"] = SystemMode.Api,
+        ["--browser"] = SystemMode.Browser,
+    };
+
     public const string Usage = """
-        Usage: dotnet run -c Release --project bench/CredentialPortal.Bench -- [options]
-        List phase (CredentialService over a large file):
+        Usage: dotnet run -c Release --project bench/CredentialPortal.Bench -- [BenchmarkDotNet options, e.g. --filter *List*]
+               dotnet run -c Release --project bench/CredentialPortal.Bench -- --api|--browser [options]
+        Common to --api and --browser (the file the portal runs on):
           --rows N        credentials to insert (default 100000)
-          --iterations N  timed iterations per operation and path (default 200)
-          --warmup N      untimed iterations before them (default 20)
-          --budget S      stop an operation's timed loop after S seconds once it has 50 samples (default 2),
-                          so that a slow operation cannot stretch the run; the table prints the sample count
           --no-analyze    skip ANALYZE after the fill (as a production file that never ran it)
-          --skip-list     skip the fill and the list phase (the delivery phase then runs on an empty file)
-        Delivery phase (test deliveries to a loopback receiver next to a raw HttpClient):
-          --deliveries N     sequential deliveries per path (default 8000: rounds long enough to outlast
-                             thread-pool ramp-up and GC noise); the concurrent run sends 4 x N
-          --concurrency N    deliveries in flight at once in the concurrent run (default 32)
-          --delivery-budget S  stop one path's run (sequential or concurrent) after S seconds (default 10), so that a
-                          slow path cannot stretch the run; the table prints how many it sent
-          --skip-delivery skip the delivery phase
-        Browser mode (instead of both phases: the published portal on the filled file, timed in Chromium):
+          --keep          keep the database file (path printed) to inspect with sqlite3
+        Browser mode (the published portal on the filled file, timed in Chromium):
           --browser          navigation -> first rows and click -> rows changed on the Webhook Credentials tab, next to a
                              static HTML table of the same rows and the bare service call
           --browser-samples N  timed samples per measurement (default 20, after a short warm-up)
           --browser-runs N   how many times the whole measurement is repeated in the run (default 2)
           --portal DIR       a published portal to start (default: dotnet publish -c Release into the temp folder)
-        API mode (instead of both phases: the portal on a real Kestrel at 127.0.0.1 over the filled file, with a token):
+        API mode (the portal on a real Kestrel at 127.0.0.1 over the filled file, with a token):
           --api              the first page of GET /api/v1/webhook-credentials (p50/p95 next to CredentialService), then
                              requests per second for one entity's credential on 1 and 32 connections next to a raw endpoint
+          --iterations N     timed samples of the first page (at least 1000)
+          --warmup N         untimed rounds before them (at least 300)
           --api-seconds S    length of each requests-per-second run (default 5)
-        --keep            keep the database file (path printed) to inspect with sqlite3
         """;
 
     /// <summary>The options, or null (after printing why) when the command line is wrong or asks for help.</summary>
     public static BenchOptions? Parse(string[] args)
     {
-        var options = new BenchOptions(Rows: 100_000, Iterations: 200, Warmup: 20, BudgetSeconds: 2, Analyze: true, Keep: false,
-            Deliveries: 8_000, Concurrency: 32, DeliveryBudgetSeconds: 10, List: true, Delivery: true);
+        var modes = args.Where(Modes.ContainsKey).Distinct().ToList();
+        if (modes.Count != 1)
+        {
+            Console.Error.WriteLine($"One mode at a time.\n{Usage}");
+            return null;
+        }
+        var options = new BenchOptions(Modes[modes[0]]);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case var flag when Modes.ContainsKey(flag):
+                    break;
                 case "--rows" when TryCount(args, ++i, 1, out var rows):
                     options = options with { Rows = rows };
                     break;
@@ -71,29 +73,11 @@ internal sealed record BenchOptions(
                 case "--warmup" when TryCount(args, ++i, 0, out var warmup):
                     options = options with { Warmup = warmup };
                     break;
-                case "--budget" when TryCount(args, ++i, 1, out var budget):
-                    options = options with { BudgetSeconds = budget };
-                    break;
                 case "--no-analyze":
                     options = options with { Analyze = false };
                     break;
                 case "--keep":
                     options = options with { Keep = true };
-                    break;
-                case "--deliveries" when TryCount(args, ++i, 1, out var deliveries):
-                    options = options with { Deliveries = deliveries };
-                    break;
-                case "--concurrency" when TryCount(args, ++i, 1, out var concurrency):
-                    options = options with { Concurrency = concurrency };
-                    break;
-                case "--delivery-budget" when TryCount(args, ++i, 1, out var deliveryBudget):
-                    options = options with { DeliveryBudgetSeconds = deliveryBudget };
-                    break;
-                case "--skip-list":
-                    options = options with { List = false };
-                    break;
-                case "--browser":
-                    options = options with { Browser = true, List = false, Delivery = false };
                     break;
                 case "--browser-samples" when TryCount(args, ++i, 1, out var browserSamples):
                     options = options with { BrowserSamples = browserSamples };
@@ -104,14 +88,8 @@ internal sealed record BenchOptions(
                 case "--portal" when i + 1 < args.Length && Directory.Exists(args[i + 1]):
                     options = options with { PortalFolder = Path.GetFullPath(args[++i]) };
                     break;
-                case "--api":
-                    options = options with { Api = true, List = false, Delivery = false };
-                    break;
                 case "--api-seconds" when TryCount(args, ++i, 1, out var apiSeconds):
                     options = options with { ApiSeconds = apiSeconds };
-                    break;
-                case "--skip-delivery":
-                    options = options with { Delivery = false };
                     break;
                 default:
                     Console.Error.WriteLine(args[i] is "-h" or "--help" ? Usage : $"Unexpected argument '{args[Math.Min(i, args.Length - 1)]}'.\n{Usage}");

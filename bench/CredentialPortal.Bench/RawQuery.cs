@@ -12,7 +12,7 @@ internal sealed class RawQuery : IDisposable
 
     public RawQuery(SqliteConnection connection, IReadOnlyList<RecordedCommand> recorded)
     {
-        commands = recorded.Select(r => CreateCommand(connection, r, prefix: "")).ToList();
+        commands = recorded.Select(r => CreateCommand(connection, r)).ToList();
         foreach (var command in commands)
         {
             command.Prepare();
@@ -39,25 +39,8 @@ internal sealed class RawQuery : IDisposable
         return rows;
     }
 
-    /// <summary>EXPLAIN QUERY PLAN of one recorded command, as an indented tree.</summary>
-    public static IReadOnlyList<string> ExplainPlan(SqliteConnection connection, RecordedCommand recorded)
-    {
-        using var command = CreateCommand(connection, recorded, prefix: "EXPLAIN QUERY PLAN ");
-        using var reader = command.ExecuteReader();
-        var depths = new Dictionary<long, int>();
-        var lines = new List<string>();
-        while (reader.Read())
-        {
-            var id = reader.GetInt64(0);
-            var parent = reader.GetInt64(1);
-            var depth = depths.TryGetValue(parent, out var parentDepth) ? parentDepth + 1 : 0;
-            depths[id] = depth;
-            lines.Add(new string(' ', depth * 3) + "`--" + reader.GetString(3));
-        }
-        return lines;
-    }
-
-    private static SqliteCommand CreateCommand(SqliteConnection connection, RecordedCommand recorded, string prefix)
+    /// <summary>The recorded command on <paramref name="connection"/>, its text after <paramref name="prefix"/>.</summary>
+    public static SqliteCommand CreateCommand(SqliteConnection connection, RecordedCommand recorded, string prefix = "")
     {
         var command = connection.CreateCommand();
         command.CommandText = prefix + recorded.Text;

@@ -21,7 +21,10 @@ public sealed class InheritedCredentialDeliveryTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        database = await PortalTestDatabase.CreateAsync(s => s.AddSingleton(TimeProvider.System));
+        // A retry is due at once: the worker makes it when a test asks (Worker.SendDueAsync).
+        database = await PortalTestDatabase.CreateAsync(s => s
+            .AddSingleton(TimeProvider.System)
+            .Configure<WebhookOptions>(o => o.RetrySchedule = "0s,0s"));
         receiver = await LoopbackReceiver.StartAsync();
     }
 
@@ -96,6 +99,35 @@ public sealed class InheritedCredentialDeliveryTests : IAsyncLifetime
         Assert.True((await database.Credentials.UpdateAsync(partnerKey, update)).Succeeded);
 
         Assert.Equal("Bearer sk_live_rotated_0003", await SentAuthorizationAsync(alert));
+    }
+
+    [Fact]
+    public async Task Each_attempt_of_one_delivery_sends_the_inherited_credential_as_it_is_then()
+    {
+        var (partner, _, _, alert) = await InheritingAlertAsync();
+        var partnerKey = await BearerAsync("Acme key", "sk_live_abc123xyz789");
+        await Hierarchy.SetCredentialAsync(partner, partnerKey);
+        receiver.Script(new LoopbackReceiver.Reply(503), new LoopbackReceiver.Reply(503));
+        var first = (await database.SendTestAsync(alert))!;
+        Assert.Equal(DeliveryStatus.Pending, first.View.Status);
+
+        // Rotated between the first and the second attempt: the second carries the new token.
+        var edit = (await database.Credentials.GetForEditAsync(partnerKey))!;
+        var update = new CredentialInput { Name = "Acme key", Type = CredentialType.BearerToken, FieldName = "Authorization", Secret = "sk_live_rotated_0003", Version = edit.Version };
+        Assert.True((await database.Credentials.UpdateAsync(partnerKey, update)).Succeeded);
+        Assert.Equal(1, await database.Worker.SendDueAsync());
+
+        // Deleted before the third: No Auth, as the overview says.
+        Assert.True(await database.Credentials.DeleteAsync(partnerKey));
+        Assert.Equal(1, await database.Worker.SendDueAsync());
+
+        var requests = receiver.Requests.ToArray();
+        Assert.Equal(["Bearer sk_live_abc123xyz789", "Bearer sk_live_rotated_0003", null],
+            requests.Select(r => r.Headers.GetValueOrDefault("Authorization")));
+        Assert.Single(requests.Select(r => r.Headers["webhook-id"]).Distinct());
+        var delivery = await database.ReloadAsync(first);
+        Assert.Equal((DeliveryStatus.Delivered, 3), (delivery.View.Status, delivery.Attempts));
+        Assert.True((await database.Alerts.GetOverviewAsync(alert))!.Auth.IsNoAuth);
     }
 
     [Fact]

@@ -115,7 +115,6 @@ public sealed class WebhookDestinationPolicyTests
         services.AddWebhookDelivery(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Webhooks:AllowPrivateNetworks"] = allowPrivateNetworks ? "true" : "false",
-            ["Webhooks:RetryBaseDelayMilliseconds"] = "20",
         }).Build());
         return services.BuildServiceProvider();
     }

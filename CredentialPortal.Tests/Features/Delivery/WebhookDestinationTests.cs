@@ -69,9 +69,10 @@ public sealed class WebhookDestinationTests : IAsyncLifetime
 
         var outcome = await database.SendTestAsync(alert);
 
-        Assert.False(outcome!.Delivered);
-        Assert.Equal(0, outcome.Attempts);
+        // The refusal is the delivery's one logged attempt, and final: nothing was sent, nothing will be retried.
+        Assert.Equal((DeliveryStatus.Failed, 1, null), (outcome!.View.Status, outcome.Attempts, outcome.StatusCode));
         Assert.Contains("private or loopback addresses are not allowed", outcome.Error);
+        Assert.Null(outcome.View.NextAttemptAtUtc);
         Assert.Empty(receiver.Requests);
     }
 

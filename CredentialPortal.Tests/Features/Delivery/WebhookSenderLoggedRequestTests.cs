@@ -19,8 +19,10 @@ public sealed class WebhookSenderLoggedRequestTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Real time: the per-attempt timeout waits on the TimeProvider.
-        database = await PortalTestDatabase.CreateAsync(s => s.AddSingleton(TimeProvider.System));
+        // Real time: the per-attempt timeout waits on the TimeProvider. Retries are due at once: the worker makes them here.
+        database = await PortalTestDatabase.CreateAsync(s => s
+            .AddSingleton(TimeProvider.System)
+            .Configure<WebhookOptions>(o => o.RetrySchedule = "0s"));
         receiver = await LoopbackReceiver.StartAsync();
     }
 
@@ -39,12 +41,12 @@ public sealed class WebhookSenderLoggedRequestTests : IAsyncLifetime
 
     private async Task<LoggedDelivery> OnlyRowAsync(int alert) => Assert.Single((await database.DeliveryLog.ListAsync(alert, 0, 10)).Items);
 
-    /// <summary>Every attempt hangs past the (lowest) timeout; the receiver is let go when the sender gives up.</summary>
-    private void ReceiverNeverAnswers()
+    /// <summary>The first attempt hangs past the (lowest) timeout; the receiver is let go when the sender gives up.</summary>
+    private void ReceiverDoesNotAnswerTheFirstAttempt()
     {
         // Read when the webhook client's pipeline is built, at this test's first send.
         database.Services.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue.TimeoutSeconds = 1;
-        receiver.Script(Enumerable.Repeat(new LoopbackReceiver.Reply(200, Delay: TimeSpan.FromMinutes(5)), 3).ToArray());
+        receiver.Script(new LoopbackReceiver.Reply(200, Delay: TimeSpan.FromMinutes(5)));
     }
 
     [Fact]
@@ -55,18 +57,31 @@ public sealed class WebhookSenderLoggedRequestTests : IAsyncLifetime
             headers: [("X-Team", "ops"), ("X-Api-Key", "sk-extra-5521")]);
         input.Headers[1].Secret = true;
         var alert = await AlertAsync(input);
-        ReceiverNeverAnswers();
+        ReceiverDoesNotAnswerTheFirstAttempt();
 
         var outcome = await database.SendTestAsync(alert);
 
-        Assert.Equal((false, 3, "No response within 1 s."), (outcome!.Delivered, outcome.Attempts, outcome.Error));
-        Assert.Equal(3, receiver.Requests.Count);
-        Assert.All(receiver.Requests, r => Assert.Equal("partner-7731", r.Headers["clientid"]));
+        Assert.Equal((false, 1, "No response within 1 s."), (outcome!.Delivered, outcome.Attempts, outcome.Error));
         var headers = (await OnlyRowAsync(alert)).Headers.Split('\n');
         Assert.Contains("clientid: ****", headers);
         Assert.Contains("X-Team: ops", headers);
         Assert.Contains("X-Api-Key: ****", headers);
+        Assert.Contains($"webhook-id: {outcome.View.WebhookId}", headers);
         Assert.DoesNotContain(headers, h => h.Contains("partner-7731") || h.Contains("sk-extra-5521"));
+
+        // The next attempt, by the worker, is logged the same way: each attempt with the masked request it sent.
+        Assert.Equal(1, await database.Worker.SendDueAsync());
+        var attempts = (await database.ReloadAsync(outcome)).View.Attempts;
+        Assert.Equal([null, 200], attempts.Select(a => a.StatusCode));
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.All(receiver.Requests, r => Assert.Equal("partner-7731", r.Headers["clientid"]));
+        Assert.All(attempts, a =>
+        {
+            Assert.Contains("clientid: ****", a.Headers.Split('\n'));
+            Assert.Contains("X-Api-Key: ****", a.Headers.Split('\n'));
+            Assert.DoesNotContain("partner-7731", a.Headers);
+            Assert.DoesNotContain("sk-extra-5521", a.Headers);
+        });
     }
 
     [Fact]
@@ -75,11 +90,11 @@ public sealed class WebhookSenderLoggedRequestTests : IAsyncLifetime
         var credential = (await database.Credentials.CreateAsync(CredentialInputs.ClientId(value: "partner-7731",
             location: CredentialLocation.QueryParam))).Id;
         var alert = await AlertAsync(AlertInputs.RuntimeAlert(url: receiver.Url("hooks/slow?team=ops"), credentialId: credential));
-        ReceiverNeverAnswers();
+        ReceiverDoesNotAnswerTheFirstAttempt();
 
-        await database.SendTestAsync(alert);
+        Assert.Equal("No response within 1 s.", (await database.SendTestAsync(alert))!.Error);
 
-        Assert.All(receiver.Requests, r => Assert.Equal("?team=ops&clientid=partner-7731", r.Query));
+        Assert.Equal("?team=ops&clientid=partner-7731", Assert.Single(receiver.Requests).Query);
         Assert.EndsWith("/hooks/slow?team=ops&clientid=****", (await OnlyRowAsync(alert)).Url);
     }
 

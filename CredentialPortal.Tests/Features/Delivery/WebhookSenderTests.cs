@@ -16,7 +16,8 @@ public sealed class WebhookSenderTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Real time: the retry back-off and the per-attempt timeout wait on the TimeProvider.
+        // Real time: the per-attempt timeout waits on the TimeProvider. The schedule between attempts is tested on a
+        // moved clock (ScheduledAsync).
         database = await PortalTestDatabase.CreateAsync(s => s.AddSingleton(TimeProvider.System));
         receiver = await LoopbackReceiver.StartAsync();
     }
@@ -25,6 +26,23 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     {
         await receiver.DisposeAsync();
         await database.DisposeAsync();
+    }
+
+    /// <summary>A database on the test's own clock, for the schedule between attempts: the test moves time, nothing waits.</summary>
+    private static Task<PortalTestDatabase> ScheduledAsync(string? retrySchedule = null) =>
+        PortalTestDatabase.CreateAsync(s =>
+        {
+            if (retrySchedule is not null)
+            {
+                s.Configure<WebhookOptions>(o => o.RetrySchedule = retrySchedule);
+            }
+        });
+
+    private static async Task<int> AlertAsync(PortalTestDatabase on, Uri url)
+    {
+        var result = await on.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: url));
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors?.SelectMany(e => e.Value) ?? []));
+        return result.Id;
     }
 
     private async Task<int> CredentialAsync(CredentialInput input) => (await database.Credentials.CreateAsync(input)).Id;
@@ -57,6 +75,11 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         Assert.Equal("CPU high", body.RootElement.GetProperty("alert_name").GetString());
         Assert.Equal("runtime_alert", body.RootElement.GetProperty("kind").GetString());
         Assert.InRange(body.RootElement.GetProperty("timestamp").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+        // The delivery's id, the same on every attempt, and the attempt's time in unix seconds.
+        Assert.Equal("msg_" + outcome.View.DeliveryId.ToString("N"), request.Headers["webhook-id"]);
+        Assert.Equal(outcome.View.DeliveryId, body.RootElement.GetProperty("delivery_id").GetGuid());
+        Assert.InRange(long.Parse(request.Headers["webhook-timestamp"], System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
     }
 
     [Fact]
@@ -65,6 +88,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var logs = new CapturingLoggerProvider();
         await using var logged = await PortalTestDatabase.CreateAsync(s => s
             .AddSingleton(TimeProvider.System)
+            .Configure<WebhookOptions>(o => o.RetrySchedule = "0s") // the retry is due at once: the worker sends it below
             .AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
         var unique = Guid.NewGuid().ToString("N");
         var inQuery = (await logged.Credentials.CreateAsync(CredentialInputs.ClientId("In query", $"query-{unique}",
@@ -73,13 +97,14 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var queryAlert = await logged.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url("hooks/q?team=ops"), credentialId: inQuery));
         Assert.True(queryAlert.Succeeded);
         var headerAlert = await logged.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url("hooks/h"), credentialId: inHeader));
-        // A retried failure first (more log lines), then a success.
+        // A failure retried by the worker first (more log lines), then a success.
         receiver.Script(new LoopbackReceiver.Reply(503), new LoopbackReceiver.Reply(200));
 
-        await logged.SendTestAsync(queryAlert.Id);
-        await logged.SendTestAsync(headerAlert.Id);
+        Assert.False((await logged.SendTestAsync(queryAlert.Id))!.Delivered);
+        Assert.Equal(1, await logged.Worker.SendDueAsync());
+        Assert.True((await logged.SendTestAsync(headerAlert.Id))!.Delivered);
 
-        Assert.Contains(receiver.Requests, r => r.Query.Contains($"query-{unique}"));
+        Assert.Equal(2, receiver.Requests.Count(r => r.Query.Contains($"query-{unique}")));
         Assert.Contains(logs.Lines, line => line.Contains("hooks/q")); // HttpClient's own logs are on, at Trace
         var wire = new ResolvedCredential(CredentialType.ClientIdAndSecret, "clientid", CredentialLocation.Header, $"id-{unique}", $"secret-{unique}").WireValue;
         foreach (var hidden in new[] { $"query-{unique}", wire, $"secret-{unique}" })
@@ -109,6 +134,47 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var logged = Assert.Single((await database.DeliveryLog.ListAsync(alert, 0, 10)).Items);
         Assert.Contains("X-Signature: ****", logged.Headers);
         Assert.DoesNotContain(parts["v1"], logged.Headers);
+    }
+
+    [Fact]
+    public async Task A_Standard_Webhooks_signature_covers_the_deliverys_webhook_id_and_each_attempts_timestamp()
+    {
+        await using var scheduled = await ScheduledAsync();
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var credential = (await scheduled.Credentials.CreateAsync(new CredentialInput
+        {
+            Name = "Standard", Type = CredentialType.HmacSignature, Format = HmacFormat.StandardWebhooks,
+            Secret = "whsec_" + Convert.ToBase64String(key),
+        })).Id;
+        var saved = await scheduled.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: receiver.Url("standard"), credentialId: credential));
+        Assert.True(saved.Succeeded, string.Join("; ", saved.Errors?.SelectMany(e => e.Value) ?? []));
+        receiver.Script(new LoopbackReceiver.Reply(503));
+
+        var outcome = (await scheduled.SendTestAsync(saved.Id))!;
+        outcome = await scheduled.NextAttemptAsync(outcome);
+
+        Assert.True(outcome.Delivered);
+        var requests = receiver.Requests.ToArray();
+        Assert.Equal(2, requests.Length);
+        var times = outcome.View.Attempts.Select(a => new DateTimeOffset(DateTime.SpecifyKind(a.AttemptedAtUtc, DateTimeKind.Utc)).ToUnixTimeSeconds()).ToArray();
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var request = requests[i];
+            Assert.Equal(outcome.View.WebhookId, request.Headers["webhook-id"]);
+            Assert.Equal(times[i].ToString(System.Globalization.CultureInfo.InvariantCulture), request.Headers["webhook-timestamp"]);
+            var signed = System.Text.Encoding.UTF8.GetBytes($"{request.Headers["webhook-id"]}.{request.Headers["webhook-timestamp"]}.{request.Body}");
+            var expected = System.Security.Cryptography.HMACSHA256.HashData(key, signed);
+            var signature = request.Headers["webhook-signature"];
+            Assert.StartsWith("v1,", signature);
+            Assert.True(System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, Convert.FromBase64String(signature["v1,".Length..])));
+        }
+        Assert.NotEqual(requests[0].Headers["webhook-timestamp"], requests[1].Headers["webhook-timestamp"]);
+        // The log names the signature header and masks its value.
+        Assert.All(outcome.View.Attempts, a =>
+        {
+            Assert.Contains("webhook-signature: ****", a.Headers.Split('\n'));
+            Assert.DoesNotContain(requests[0].Headers["webhook-signature"]["v1,".Length..], a.Headers);
+        });
     }
 
     [Fact]
@@ -195,51 +261,88 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Retries_a_503_and_then_succeeds()
+    public async Task A_503_is_attempted_again_when_the_schedule_says_with_the_same_webhook_id_until_it_succeeds()
     {
-        var alert = await AlertAsync("flaky");
+        await using var scheduled = await ScheduledAsync();
+        var alert = await AlertAsync(scheduled, receiver.Url("flaky"));
         receiver.Script(new LoopbackReceiver.Reply(503), new LoopbackReceiver.Reply(503), new LoopbackReceiver.Reply(200));
 
-        var outcome = await database.SendTestAsync(alert);
+        var outcome = (await scheduled.SendTestAsync(alert))!;
 
-        Assert.Equal((true, 200, 3), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts));
+        // Send test makes one attempt; the delivery waits for the schedule's first step (5s, jitter ±10 %).
+        Assert.Equal((DeliveryStatus.Pending, 503, 1), (outcome.View.Status, outcome.StatusCode, outcome.Attempts));
+        var due = outcome.View.NextAttemptAtUtc!.Value;
+        Assert.InRange(due - outcome.View.LastAttemptAtUtc!.Value, TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(5.5));
+        scheduled.Clock.Advance(due - scheduled.Clock.GetUtcNow().UtcDateTime - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, await scheduled.Worker.SendDueAsync()); // not due yet
+        Assert.Single(receiver.Requests);
+
+        outcome = await scheduled.NextAttemptAsync(outcome);
+        Assert.Equal((DeliveryStatus.Pending, 503, 2), (outcome.View.Status, outcome.StatusCode, outcome.Attempts));
+        Assert.InRange(outcome.View.NextAttemptAtUtc!.Value - outcome.View.LastAttemptAtUtc!.Value, TimeSpan.FromMinutes(4.5), TimeSpan.FromMinutes(5.5));
+
+        outcome = await scheduled.NextAttemptAsync(outcome);
+        Assert.Equal((true, 200, 3), (outcome.Delivered, outcome.StatusCode, outcome.Attempts));
+        Assert.Null(outcome.View.NextAttemptAtUtc);
         Assert.Equal(3, receiver.Requests.Count);
+        Assert.Single(receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct());
+        // Each attempt's time, in its own header and in the log.
+        Assert.Equal(3, receiver.Requests.Select(r => r.Headers["webhook-timestamp"]).Distinct().Count());
+        Assert.Equal(3, outcome.View.Attempts.Count);
     }
 
     [Fact]
-    public async Task Gives_up_after_two_retries()
+    public async Task Gives_up_after_the_last_step_of_the_schedule_as_Webhook_Dispatch_Failed()
     {
-        var alert = await AlertAsync("down");
+        await using var scheduled = await ScheduledAsync("5s,5m");
+        var alert = await AlertAsync(scheduled, receiver.Url("down"));
         receiver.Script(Enumerable.Repeat(new LoopbackReceiver.Reply(500), 5).ToArray());
 
-        var outcome = await database.SendTestAsync(alert);
+        var outcome = (await scheduled.SendTestAsync(alert))!;
+        outcome = await scheduled.NextAttemptAsync(outcome);
+        outcome = await scheduled.NextAttemptAsync(outcome);
 
-        Assert.Equal((false, 500, 3), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts));
+        Assert.Equal((DeliveryStatus.Failed, 500, 3), (outcome.View.Status, outcome.StatusCode, outcome.Attempts));
+        Assert.Equal("Webhook Dispatch Failed", outcome.View.Status.Label());
+        Assert.Null(outcome.View.NextAttemptAtUtc);
+        scheduled.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0, await scheduled.Worker.SendDueAsync());
         Assert.Equal(3, receiver.Requests.Count);
     }
 
     [Fact]
     public async Task Does_not_retry_a_400()
     {
-        var alert = await AlertAsync("bad");
+        await using var scheduled = await ScheduledAsync();
+        var alert = await AlertAsync(scheduled, receiver.Url("bad"));
         receiver.Script(new LoopbackReceiver.Reply(400));
 
-        var outcome = await database.SendTestAsync(alert);
+        var outcome = (await scheduled.SendTestAsync(alert))!;
 
-        Assert.Equal((false, 400, 1), (outcome!.Delivered, outcome.StatusCode, outcome.Attempts));
+        Assert.Equal((DeliveryStatus.Failed, 400, 1), (outcome.View.Status, outcome.StatusCode, outcome.Attempts));
+        scheduled.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0, await scheduled.Worker.SendDueAsync());
         Assert.Single(receiver.Requests);
     }
 
     [Fact]
-    public async Task Honours_retry_after_on_429()
+    public async Task Honours_retry_after_on_429_when_it_asks_for_longer_than_the_schedule()
     {
-        var alert = await AlertAsync("busy");
-        receiver.Script(new LoopbackReceiver.Reply(429, RetryAfter: "1"));
+        await using var scheduled = await ScheduledAsync();
+        var alert = await AlertAsync(scheduled, receiver.Url("busy"));
+        receiver.Script(new LoopbackReceiver.Reply(429, RetryAfter: "120"));
 
-        var outcome = await database.SendTestAsync(alert);
+        var outcome = (await scheduled.SendTestAsync(alert))!;
 
-        Assert.Equal((true, 2), (outcome!.Delivered, outcome.Attempts));
-        Assert.True(TimeSpan.FromMilliseconds(outcome.View.Attempts.Sum(a => a.DurationMs)) >= TimeSpan.FromSeconds(0.95), $"retried after {TimeSpan.FromMilliseconds(outcome.View.Attempts.Sum(a => a.DurationMs))}");
+        Assert.Equal((DeliveryStatus.Pending, 429, 1), (outcome.View.Status, outcome.StatusCode, outcome.Attempts));
+        Assert.Equal(TimeSpan.FromSeconds(120), outcome.View.NextAttemptAtUtc!.Value - outcome.View.LastAttemptAtUtc!.Value);
+        scheduled.Clock.Advance(TimeSpan.FromSeconds(119));
+        Assert.Equal(0, await scheduled.Worker.SendDueAsync());
+
+        outcome = await scheduled.NextAttemptAsync(outcome);
+
+        Assert.Equal((true, 2), (outcome.Delivered, outcome.Attempts));
+        Assert.Equal(2, receiver.Requests.Count);
     }
 
     [Fact]
@@ -256,24 +359,24 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Each_attempt_times_out_after_the_configured_seconds()
+    public async Task Each_attempt_times_out_after_the_configured_seconds_and_the_next_is_scheduled()
     {
         // Read when the webhook client's pipeline is built, at this test's first send.
         database.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<WebhookOptions>>().CurrentValue.TimeoutSeconds = 1;
         var alert = await AlertAsync("slow");
-        receiver.Script(Enumerable.Repeat(new LoopbackReceiver.Reply(200, Delay: TimeSpan.FromSeconds(4)), 3).ToArray());
+        receiver.Script(new LoopbackReceiver.Reply(200, Delay: TimeSpan.FromSeconds(4)));
 
         var outcome = await database.SendTestAsync(alert);
 
-        Assert.False(outcome!.Delivered);
-        Assert.Equal(3, outcome.Attempts);
+        Assert.Equal((false, DeliveryStatus.Pending, 1), (outcome!.Delivered, outcome.View.Status, outcome.Attempts));
         Assert.Equal("No response within 1 s.", outcome.Error);
-        // Three 1 s attempts and short back-offs: far below the 12 s the receiver would have taken.
-        Assert.InRange(TimeSpan.FromMilliseconds(outcome.View.Attempts.Sum(a => a.DurationMs)), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6));
+        Assert.NotNull(outcome.View.NextAttemptAtUtc);
+        // One 1 s attempt: far below the 4 s the receiver would have taken.
+        Assert.InRange(Assert.Single(outcome.View.Attempts).DurationMs, 900, 3000);
     }
 
     [Fact]
-    public async Task A_connection_error_is_retried_and_reported()
+    public async Task A_connection_error_is_reported_and_attempted_again_on_schedule()
     {
         var port = receiver.BaseAddress.Port;
         var alert = await AlertAsync("gone");
@@ -284,7 +387,8 @@ public sealed class WebhookSenderTests : IAsyncLifetime
 
         Assert.False(outcome!.Delivered);
         Assert.Null(outcome.StatusCode);
-        Assert.Equal(3, outcome.Attempts);
+        Assert.Equal((DeliveryStatus.Pending, 1), (outcome.View.Status, outcome.Attempts));
+        Assert.NotNull(outcome.View.NextAttemptAtUtc);
         Assert.Contains("refused", outcome.Error, StringComparison.OrdinalIgnoreCase);
         Assert.NotEqual(port, receiver.BaseAddress.Port);
     }

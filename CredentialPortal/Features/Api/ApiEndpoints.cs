@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CredentialPortal.Features.ApiTokens;
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Hierarchy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
@@ -109,6 +110,7 @@ public static class ApiEndpoints
         api.MapApiTokenApi();
         api.MapHierarchyApi();
         api.MapCredentialApi();
+        api.MapDeliveryApi();
         app.MapPortalOpenApi();
         return api;
     }

@@ -43,7 +43,7 @@ public static class OpenApiSetup
                 {
                     Title = "Credential Portal API",
                     Version = "v1",
-                    Description = "Webhook credentials, the configuration hierarchy and its credentials. JSON with snake_case names; " +
+                    Description = "Webhook credentials, the configuration hierarchy and its credentials, firing alerts and their deliveries. JSON with snake_case names; " +
                                   "errors are problem details (application/problem+json). Authenticate with an API token from " +
                                   "Settings › API Tokens: Authorization: Bearer <token>. No response ever contains a secret.",
                 };

@@ -24,9 +24,17 @@ public enum DeliveryCommandStatus
 }
 
 /// <summary>The deliveries a command accepted (for a repeated Idempotency-Key, the earlier ones), or why it accepted none.</summary>
-public sealed record DeliveryCommandResult(DeliveryCommandStatus Status, IReadOnlyList<Guid> DeliveryIds, string? Reason = null)
+/// <summary><see cref="Field"/>: for <see cref="DeliveryCommandStatus.Invalid"/>, the input at fault (a <see cref="DeliveryInput"/> name).</summary>
+public sealed record DeliveryCommandResult(DeliveryCommandStatus Status, IReadOnlyList<Guid> DeliveryIds, string? Reason = null, string? Field = null)
 {
-    public static DeliveryCommandResult Refused(DeliveryCommandStatus status, string reason) => new(status, [], reason);
+    public static DeliveryCommandResult Refused(DeliveryCommandStatus status, string reason, string? field = null) => new(status, [], reason, field);
+}
+
+/// <summary>The inputs a command may refuse, as <see cref="DeliveryCommandResult.Field"/> names them.</summary>
+public enum DeliveryInput
+{
+    IdempotencyKey,
+    Event,
 }
 
 public sealed record DeliveryAttemptView(DateTime AttemptedAtUtc, int DurationMs, int? StatusCode, string? Error, string Method, string Url, string Headers);
@@ -104,7 +112,7 @@ public sealed partial class DeliveryService(
     {
         if (KeyError(idempotencyKey) is { } keyError)
         {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid, keyError);
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid, keyError, nameof(DeliveryInput.IdempotencyKey));
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // SQLite: BEGIN IMMEDIATE. The alert is read and the row inserted under one write lock, so a repeated key cannot
@@ -140,21 +148,23 @@ public sealed partial class DeliveryService(
         if (AlertCatalogue.PlatformEvents.All(e => e.Key != eventKey))
         {
             return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid,
-                $"Unknown event. Known events: {string.Join(", ", AlertCatalogue.PlatformEvents.Select(e => e.Key))}.");
+                $"{(eventKey is null ? "event is required" : $"'{eventKey}' is not a platform event")}; known events: " +
+                $"{string.Join(", ", AlertCatalogue.PlatformEvents.Select(e => e.Key))}.", nameof(DeliveryInput.Event));
         }
         if (KeyError(idempotencyKey) is { } keyError)
         {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid, keyError);
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid, keyError, nameof(DeliveryInput.IdempotencyKey));
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await db.HierarchyEntities.AnyAsync(e => e.Id == workspaceId && e.Level == HierarchyLevel.Workspace, cancellationToken))
-        {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No workspace has this id.");
-        }
+        // Scope first: a scoped caller learns nothing about ids outside its subtree, not even whether they exist.
         if (!await CoversAsync(scope, workspaceId, cancellationToken))
         {
             return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this workspace.");
+        }
+        if (!await db.HierarchyEntities.AnyAsync(e => e.Id == workspaceId && e.Level == HierarchyLevel.Workspace, cancellationToken))
+        {
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No workspace has this id.");
         }
         var alerts = await db.Alerts.AsNoTracking()
             .Where(a => a.WorkspaceId == workspaceId && a.Kind == AlertKind.PlatformEvent && a.PlatformEvent == eventKey
@@ -280,7 +290,8 @@ public sealed partial class DeliveryService(
         {
             return null;
         }
-        var body = await db.Deliveries.Where(d => d.Id == view.Id).Select(d => d.Body).FirstAsync(cancellationToken);
+        var id = view.Id; // a local, not a member chain: EF reads it without compiling a closure per call
+        var body = await db.Deliveries.Where(d => d.Id == id).Select(d => d.Body).FirstAsync(cancellationToken);
         return view with { Attempts = await AttemptsAsync(db, view.Id, cancellationToken), Body = body };
     }
 
@@ -328,6 +339,13 @@ public sealed partial class DeliveryService(
         return new DeliveryPage(items, more ? items[^1].Id : null);
     }
 
+    /// <summary>The workspace of the alert, null when there is no such alert: what a scope check of its log needs.</summary>
+    public async Task<Guid?> GetAlertWorkspaceAsync(int alertId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Alerts.AsNoTracking().Where(a => a.Id == alertId).Select(a => (Guid?)a.WorkspaceId).FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>The overview's line: the last delivery, and how many failed or wait to be sent.</summary>
     public async Task<AlertDeliverySummary> GetAlertSummaryAsync(int alertId, CancellationToken cancellationToken = default)
     {
@@ -366,7 +384,8 @@ public sealed partial class DeliveryService(
     {
         if (idempotencyKey is not null)
         {
-            var earlier = await db.Deliveries.Where(d => d.AlertId == alert.Id && d.IdempotencyKey == idempotencyKey)
+            var alertId = alert.Id; // a local, not a member chain: EF reads it without compiling a closure per call
+            var earlier = await db.Deliveries.Where(d => d.AlertId == alertId && d.IdempotencyKey == idempotencyKey)
                 .Select(d => (Guid?)d.PublicId).FirstOrDefaultAsync(cancellationToken);
             if (earlier is { } id)
             {

@@ -58,9 +58,10 @@ public sealed partial class DeliveryWorker(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // The host's shutdown timeout: past it, running attempts give up and their rows go back to the queue.
+        // The host's shutdown timeout: past it, running attempts give up and their rows go back to the queue. The loop is
+        // awaited past the timeout all the same: releasing is quick, and a row left with its lease would wait for it to end.
         await using var registration = cancellationToken.Register(abandon.Cancel);
-        await base.StopAsync(cancellationToken);
+        await base.StopAsync(CancellationToken.None);
     }
 
     public override void Dispose()
@@ -91,7 +92,8 @@ public sealed partial class DeliveryWorker(
                 var room = settings.MaxConcurrency - Volatile.Read(ref inFlight);
                 if (room > 0)
                 {
-                    var claimed = await queue.ClaimAsync(Math.Min(room, BatchSize), stoppingToken);
+                    // Not cancelled by the stop: rows claimed but never loaded would wait for their lease to end.
+                    var claimed = await queue.ClaimAsync(Math.Min(room, BatchSize), CancellationToken.None);
                     if (claimed.Count > 0)
                     {
                         Interlocked.Add(ref inFlight, claimed.Count);
@@ -109,7 +111,14 @@ public sealed partial class DeliveryWorker(
                 // The database was busy or gone for a moment: what is due stays due; look again at the next poll.
                 Log.ClaimFailed(logger, ex);
             }
-            await signal.WaitAsync(TimeSpan.FromMilliseconds(settings.PollMilliseconds), time, stoppingToken);
+            try
+            {
+                await signal.WaitAsync(TimeSpan.FromMilliseconds(settings.PollMilliseconds), time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break; // to the wait below: a graceful stop lets what is in flight finish
+            }
         }
         await Task.WhenAll(running);
     }
@@ -146,6 +155,13 @@ public sealed partial class DeliveryWorker(
                 {
                     return (delivery, new AttemptOutcome(null, AttemptVerdict.Released));
                 }
+                catch (Exception ex)
+                {
+                    // One delivery that cannot even be attempted (a secret that no longer decrypts, the database busy while
+                    // resolving its credential) must not keep its batch from being recorded: it is retried by the schedule.
+                    Log.AttemptFailed(logger, ex, delivery.WebhookId);
+                    return (delivery, NotAttempted(delivery, $"The portal could not make the attempt ({ex.GetType().Name}); see its log."));
+                }
             }));
             await queue.RecordAsync(outcomes, CancellationToken.None);
         }
@@ -160,6 +176,15 @@ public sealed partial class DeliveryWorker(
             signal.Notify(); // room again: claim what may be waiting
         }
     }
+
+    private AttemptOutcome NotAttempted(WebhookDelivery delivery, string error) => new(new DeliveryAttempt
+    {
+        AttemptedAtUtc = time.GetUtcNow().UtcDateTime,
+        Error = error,
+        Method = delivery.Alert?.WebhookMethod ?? "",
+        Url = delivery.Alert?.WebhookUrl ?? "",
+        Headers = "",
+    }, AttemptVerdict.Retry);
 
     private async Task PruneAsync(CancellationToken cancellationToken)
     {
@@ -184,6 +209,9 @@ public sealed partial class DeliveryWorker(
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Recording {Count} delivery attempt(s) failed; their deliveries are retried when their lease ends.")]
         public static partial void RecordFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {WebhookId} could not be attempted; it is retried by the schedule.")]
+        public static partial void AttemptFailed(ILogger logger, Exception exception, string webhookId);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} finished deliveries past the retention period.")]
         public static partial void Pruned(ILogger logger, int count);

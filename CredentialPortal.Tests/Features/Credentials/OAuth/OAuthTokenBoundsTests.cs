@@ -45,12 +45,11 @@ public sealed class OAuthTokenBoundsTests : IAsyncLifetime
         PrivateKeyPem = grant == OAuthGrantType.ClientCredentialsWithJwt ? OAuthKeys.Generate().PrivateKeyPem : null,
     };
 
-    /// <summary>The app's "webhook" client (SSRF checks, per-attempt timeout, retries), on the real clock.</summary>
+    /// <summary>The app's "webhook" client (SSRF checks, per-attempt timeout), on the real clock.</summary>
     private static ServiceProvider WebhookServices() =>
         new ServiceCollection().AddLogging().AddWebhookDelivery(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Webhooks:AllowPrivateNetworks"] = "true",
-            ["Webhooks:RetryBaseDelayMilliseconds"] = "20",
         }).Build()).BuildServiceProvider();
 
     private static HttpClient WebhookClient(ServiceProvider services) =>
@@ -147,7 +146,7 @@ public sealed class OAuthTokenBoundsTests : IAsyncLifetime
     public async Task An_endpoint_echoing_the_request_shows_no_encoding_of_the_secret_on_the_form_or_in_the_delivery_log(
         string path, OAuthGrantType grant, OAuthClientAuthentication authentication)
     {
-        // Real time: a 502 is retried after the back-off, which waits on the TimeProvider.
+        // Real time: the token request's and the attempt's timeouts wait on the TimeProvider.
         await using var database = await PortalTestDatabase.CreateAsync(s => s.AddSingleton(TimeProvider.System));
         await using var receiver = await LoopbackReceiver.StartAsync();
         var input = new CredentialInput

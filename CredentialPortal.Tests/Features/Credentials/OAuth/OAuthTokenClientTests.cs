@@ -379,7 +379,6 @@ public sealed class OAuthTokenClientTests : IAsyncLifetime
         {
             ["Webhooks:AllowPrivateNetworks"] = allowPrivateNetworks ? "true" : "false",
             ["Webhooks:TimeoutSeconds"] = "5",
-            ["Webhooks:RetryBaseDelayMilliseconds"] = "20",
         }).Build());
         return services.BuildServiceProvider();
     }

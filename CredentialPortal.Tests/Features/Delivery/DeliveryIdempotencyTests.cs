@@ -1,0 +1,104 @@
+using System.Text.Json;
+using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.Delivery;
+using CredentialPortal.Features.Hierarchy;
+using CredentialPortal.Tests.Features.Alerts;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Tests.Features.Delivery;
+
+public sealed class DeliveryIdempotencyTests : IAsyncLifetime
+{
+    private DeliveryTestBed bed = default!;
+
+    public async Task InitializeAsync() => bed = await DeliveryTestBed.StartAsync();
+
+    public async Task DisposeAsync() => await bed.DisposeAsync();
+
+    private async Task<int> CountAsync()
+    {
+        await using var db = await bed.Database.CreateDbContextAsync();
+        return await db.Deliveries.CountAsync();
+    }
+
+    [Fact]
+    public async Task The_same_key_for_the_same_alert_answers_the_same_delivery_and_sends_once()
+    {
+        var alert = await bed.AlertAsync();
+        var first = await bed.FireAsync(alert, "order-42");
+
+        Assert.Equal(first, await bed.FireAsync(alert, "order-42"));
+        await bed.SendDueAsync();
+        Assert.Equal(first, await bed.FireAsync(alert, "order-42")); // still, once delivered
+
+        Assert.Equal(1, await CountAsync());
+        Assert.Single(bed.Receiver.Requests);
+        Assert.Equal(0, await bed.SendDueAsync());
+    }
+
+    [Fact]
+    public async Task Another_key_or_another_alert_or_no_key_is_another_delivery()
+    {
+        var alert = await bed.AlertAsync();
+        var other = await bed.AlertAsync("hooks/other", name: "Other");
+
+        var ids = new[]
+        {
+            await bed.FireAsync(alert, "order-42"), await bed.FireAsync(other, "order-42"), await bed.FireAsync(alert, "order-43"),
+            await bed.FireAsync(alert), await bed.FireAsync(alert),
+        };
+
+        Assert.Equal(5, ids.Distinct().Count());
+        Assert.Equal(5, await bed.SendDueAsync());
+        Assert.Equal(5, bed.Receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Fires_with_one_key_at_once_make_one_delivery()
+    {
+        var alert = await bed.AlertAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => bed.Database.Deliveries.FireAsync(alert, null, "burst"))));
+
+        Assert.All(results, r => Assert.Equal(DeliveryCommandStatus.Accepted, r.Status));
+        Assert.Single(results.SelectMany(r => r.DeliveryIds).Distinct());
+        Assert.Equal(1, await CountAsync());
+    }
+
+    [Fact]
+    public async Task An_event_fires_each_enabled_platform_event_alert_of_the_workspace_once_per_key()
+    {
+        var url = bed.Receiver.Url("hooks/events");
+        var onEvent = await bed.Database.Alerts.CreateAsync(AlertInputs.PlatformEvent("Deploy failed A", url));
+        var alsoOnEvent = await bed.Database.Alerts.CreateAsync(AlertInputs.PlatformEvent("Deploy failed B", url));
+        await bed.Database.Alerts.CreateAsync(AlertInputs.PlatformEvent("Deploy failed C", url: null)); // no webhook
+        await bed.AlertAsync(); // not a Platform Event alert
+        using var data = JsonDocument.Parse("""{"service":"checkout"}""");
+
+        var fired = await bed.Database.Deliveries.FireEventAsync("deployment.failed", HierarchyDefaults.DefaultWorkspaceId, data.RootElement, "deploy-7");
+        var again = await bed.Database.Deliveries.FireEventAsync("deployment.failed", HierarchyDefaults.DefaultWorkspaceId, data.RootElement, "deploy-7");
+
+        Assert.Equal(DeliveryCommandStatus.Accepted, fired.Status);
+        Assert.Equal(2, fired.DeliveryIds.Count);
+        Assert.Equal(fired.DeliveryIds, again.DeliveryIds);
+        Assert.Equal(2, await CountAsync());
+        Assert.Equal(2, await bed.SendDueAsync());
+        var bodies = bed.Receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
+        Assert.Equal(new[] { onEvent.Id, alsoOnEvent.Id }.Order(), bodies.Select(b => b.GetProperty("alert_id").GetInt32()).Order());
+        Assert.All(bodies, b => Assert.Equal("checkout", b.GetProperty("data").GetProperty("service").GetString()));
+        Assert.All(bodies, b => Assert.Equal("deployment.failed", b.GetProperty("event").GetString()));
+    }
+
+    [Fact]
+    public async Task An_alert_without_a_webhook_refuses_a_fire()
+    {
+        var created = await bed.Database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: null));
+
+        var fire = await bed.Database.Deliveries.FireAsync(created.Id, null, null);
+
+        Assert.Equal(DeliveryCommandStatus.Conflict, fire.Status);
+        Assert.False(string.IsNullOrEmpty(fire.Reason));
+        Assert.Equal(0, await CountAsync());
+        Assert.Equal(DeliveryCommandStatus.NotFound, (await bed.Database.Deliveries.FireAsync(created.Id + 100, null, null)).Status);
+    }
+}

@@ -1,0 +1,36 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using Perfolizer.Horology;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+
+namespace CredentialPortal.Bench;
+
+/// <summary>
+/// A short job, so that a run of every case takes minutes on 2 cores: few, short iterations. The warm-up stays
+/// automatic (it ends once the times are steady): EF's first calls keep the JIT busy, and tiered compilation promotes
+/// the portal's methods only later. Marked as the default job, so that BenchmarkDotNet's own options
+/// (<c>--iterationCount</c>, <c>--warmupCount</c>, <c>--inProcess</c>, …) adjust it.
+/// </summary>
+internal static class BenchConfig
+{
+    public static IConfig Create() => DefaultConfig.Instance
+        .AddJob(Job.Default
+            .WithLaunchCount(1)
+            .WithMinWarmupCount(4)
+            .WithMaxWarmupCount(15)
+            .WithIterationCount(6)
+            .WithIterationTime(TimeInterval.FromMilliseconds(250))
+            .WithId("Short")
+            .AsDefault())
+        .AddDiagnoser(MemoryDiagnoser.Default)
+        .AddColumn(StatisticColumn.Median)
+        // The cases' labels whole, not cut at 20 characters.
+        .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40))
+        // The benchmark project's build compiles the portal without the compiler server: on a busy 2-core box it
+        // outlasts BenchmarkDotNet's default of 2 minutes.
+        .WithBuildTimeout(TimeSpan.FromMinutes(10))
+        // Next to the build output rather than in the working folder, which may be the repository.
+        .WithArtifactsPath(Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts"));
+}

@@ -1,0 +1,68 @@
+using BenchmarkDotNet.Attributes;
+using CredentialPortal.Features.Credentials;
+using Microsoft.Data.Sqlite;
+
+namespace CredentialPortal.Bench;
+
+/// <summary>One page of the credentials list, as the tab asks for it.</summary>
+public abstract class ListBenchmark : CredentialBenchmark
+{
+    private CredentialListQuery? query;
+
+    /// <summary>Built once per case: a new record per call would be charged to the portal.</summary>
+    protected CredentialListQuery Query => query ??= CreateQuery();
+
+    protected override string Label => $"{GetType().Name}: {Query}";
+
+    protected abstract CredentialListQuery CreateQuery();
+
+    [Benchmark]
+    public Task<CredentialPage> Portal() => Credentials.ListAsync(Query);
+
+    protected override async Task<int> CallAsync() => (await Portal()).Items.Count;
+
+    /// <summary>The plainest SQL for the page (LIKE and OFFSET, no index tricks): a bad reverse walk or an FTS miss shows.</summary>
+    protected override async Task<string?> CheckAsync(SqliteConnection raw)
+    {
+        var page = await Portal();
+        var fragment = Query.Search?.Trim();
+        var where = string.IsNullOrEmpty(fragment) ? "" : "WHERE Name LIKE $pattern";
+        var order = (Query.SortBy, Query.Descending) switch
+        {
+            (CredentialSort.Name, false) => "Name, Id",
+            (CredentialSort.Name, true) => "Name DESC, Id DESC",
+            (CredentialSort.Type, false) => "Type, LastModifiedUtc DESC, Id DESC",
+            (CredentialSort.Type, true) => "Type DESC, LastModifiedUtc, Id",
+            (_, false) => "LastModifiedUtc, Id",
+            (_, true) => "LastModifiedUtc DESC, Id DESC",
+        };
+        await using var command = raw.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM Credentials {where}; SELECT Id FROM Credentials {where} ORDER BY {order} LIMIT $take OFFSET $skip";
+        command.Parameters.AddWithValue("$pattern", $"%{fragment}%");
+        command.Parameters.AddWithValue("$take", Query.PageSize);
+        command.Parameters.AddWithValue("$skip", Query.Page * Query.PageSize);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var count = reader.GetInt32(0);
+        await reader.NextResultAsync();
+        var ids = new List<int>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetInt32(0));
+        }
+
+        if (page.MoreThanTotal)
+        {
+            // "More than N": N must reach past the page (so that the pager offers the next one) and be a true lower bound.
+            if (count <= page.TotalCount || page.TotalCount < Query.Page * Query.PageSize + page.Items.Count)
+            {
+                return $"total 'more than {page.TotalCount}', but {count} match";
+            }
+        }
+        else if (count != page.TotalCount)
+        {
+            return $"total {page.TotalCount}, expected {count}";
+        }
+        return ids.SequenceEqual(page.Items.Select(r => r.Id)) ? null : "page rows differ from the plain LIKE/OFFSET query";
+    }
+}
