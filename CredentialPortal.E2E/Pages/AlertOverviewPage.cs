@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace CredentialPortal.E2E.Pages;
 
 /// <summary>An alert's overview: trigger, conditions, the webhook (URL, method, authentication), Send test and the delivery log.</summary>
@@ -23,10 +21,10 @@ public sealed class AlertOverviewPage(IPage page, string name) : PortalPage(page
 
     public ILocator SendTestButton => Page.GetByRole(AriaRole.Button, new() { Name = "Send test", Exact = true });
 
-    /// <summary>The outcome of the last Send test: Delivered or Webhook Dispatch Failed, HTTP status, duration, attempts.</summary>
+    /// <summary>The outcome of the last Send test: Delivered or not (yet), HTTP status, duration, when a retry is due.</summary>
     public ILocator TestOutcome => Page.GetByTestId("test-outcome");
 
-    /// <summary>While Send test runs: which attempt is under way and how long it may take.</summary>
+    /// <summary>While Send test runs: how long it may take.</summary>
     public ILocator TestProgress => Page.GetByTestId("test-progress");
 
     /// <summary>The times of the log's deliveries (the viewer's zone; UTC in their title).</summary>
@@ -41,12 +39,31 @@ public sealed class AlertOverviewPage(IPage page, string name) : PortalPage(page
     /// <summary>The delivery log's table (on a phone its column headers are hidden and each row is a card).</summary>
     public ILocator DeliveryLog => Page.GetByTestId("delivery-log").GetByRole(AriaRole.Table);
 
-    /// <summary>The log's deliveries, newest first (not the header, loading or "nothing sent" rows).</summary>
-    public ILocator DeliveryRows => DeliveryLog.GetByRole(AriaRole.Row)
-        .Filter(new() { HasTextRegex = new Regex("Delivered|Webhook Dispatch Failed") });
+    /// <summary>The log's deliveries, newest first (not the header, attempts, loading or "nothing sent" rows).</summary>
+    public ILocator DeliveryRows => DeliveryLog.Locator("tr.delivery-row");
 
-    /// <summary>A delivery's cells: Time, Status, HTTP status, Attempts, Duration, Request.</summary>
+    /// <summary>A delivery's cells: Time (with the Test marker), Status, Attempts, HTTP status, Error, Options.</summary>
     public ILocator DeliveryCells(int index) => DeliveryRows.Nth(index).GetByRole(AriaRole.Cell);
+
+    /// <summary>A delivery's cell by its label (on a phone, the card's line).</summary>
+    public ILocator DeliveryCell(int index, string label) => DeliveryRows.Nth(index).Locator($"td[data-label='{label}']");
+
+    /// <summary>A delivery's status chip: Pending, Delivering, Delivered or Webhook Dispatch Failed.</summary>
+    public ILocator DeliveryStatus(int index) => DeliveryCell(index, "Status").Locator(".mud-chip");
+
+    public ILocator ReplayButton(int index) => DeliveryRows.Nth(index).GetByRole(AriaRole.Button, new() { Name = "Replay", Exact = true });
+
+    /// <summary>The summary's failed count, e.g. "Failed: 1".</summary>
+    public ILocator FailedCount => Page.GetByTestId("failed-count");
+
+    /// <summary>Expands a delivery to its attempts (time, duration, answer, masked request); returns them, oldest first.</summary>
+    public async Task<ILocator> ShowAttemptsAsync(int index)
+    {
+        await DeliveryRows.Nth(index).GetByRole(AriaRole.Button, new() { Name = "Show attempts", Exact = true }).ClickAsync();
+        var attempts = DeliveryLog.Locator("tr.delivery-attempts").First.GetByTestId("delivery-attempt");
+        await Expect(attempts.First).ToBeVisibleAsync();
+        return attempts;
+    }
 
     public ILocator Snackbar(string text) => Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = text });
 

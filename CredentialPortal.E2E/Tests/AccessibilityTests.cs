@@ -137,6 +137,12 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
         await ScanAsync("alert overview with a success snackbar");
         await Expect(await overview.SendTestAsync()).ToContainTextAsync("Delivered");
         await ScanAsync("alert overview with a delivery log row");
+        await overview.ShowAttemptsAsync(0);
+        await ScanAsync("alert overview with a delivery's attempts shown");
+
+        await Page.GotoAsync("flexible-actions/deliveries");
+        await Expect(Page.Locator("tr.delivery-row")).ToHaveCountAsync(1);
+        await ScanAsync("deliveries with a row");
 
         alerts = await shell.OpenRuntimeAlertsAsync();
         await Expect(alerts.Row("Checkout slow")).ToBeVisibleAsync();

@@ -55,9 +55,12 @@ public sealed class AlertOverviewPhoneTests(BrowserFixture browser) : PortalTest
 
         // Cards: no column headers, each value under its own label, inside the window.
         await Expect(overview.DeliveryLog.Locator("thead")).ToBeHiddenAsync();
-        var request = overview.DeliveryLog.Locator("td[data-label=Request]").First;
-        await overview.ExpectWithinWindowAsync(request);
         await overview.ExpectWithinWindowAsync(overview.DeliveryLog.Locator("td[data-label=Status]").First);
+        await overview.ExpectWithinWindowAsync(overview.ReplayButton(0));
+        // The attempt's request (a long URL, the headers) wraps inside the card.
+        var attempt = (await overview.ShowAttemptsAsync(0)).First;
+        await overview.ExpectWithinWindowAsync(attempt);
+        Assert.False(await overview.OverflowsHorizontallyAsync(), "the expanded attempts make the page scroll sideways at 390 px");
 
         // Tokyo is UTC+9 all year: the time shown is the title's UTC time nine hours on, to the second.
         var time = overview.DeliveryTimes.First;

@@ -97,7 +97,7 @@ public sealed class OAuthCredentialTests(BrowserFixture browser) : PortalTest(br
         Assert.Equal("client_credentials", issued.GrantType);
         Assert.Equal("basic", issued.ClientAuthentication);
         Assert.Equal("alerts.write", issued.Form.GetValueOrDefault("scope"));
-        await Expect(overview.DeliveryCells(0).Nth(5)).ToContainTextAsync("Authorization: Bearer ****");
+        await Expect(await overview.ShowAttemptsAsync(0)).ToContainTextAsync("Authorization: Bearer ****");
         await Expect(overview.DeliveryLog).Not.ToContainTextAsync(accessToken);
 
         // Reopened for edit in a fresh browser: the secret is kept, named by its last 4 characters, and never sent to the page.

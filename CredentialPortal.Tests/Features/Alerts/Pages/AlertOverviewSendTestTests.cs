@@ -1,19 +1,19 @@
 using Bunit;
 using CredentialPortal.Features.Alerts.Pages;
+using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Shared;
 using CredentialPortal.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Tests.Features.Alerts.Pages;
 
 /// <summary>
-/// Send test on an alert's overview, against a real loopback receiver: progress while its one attempt runs (the timeout
-/// from the Webhooks settings), then its result, and the delivery log in the viewer's time zone.
+/// Send test on an alert's overview, against a real loopback receiver: sent at once, its progress while the receiver
+/// answers, then one result under the button (and when a retry is due), and its row in the log marked as a test.
 /// </summary>
 public sealed class AlertOverviewSendTestTests : PortalComponentTest
 {
-    // Real time: the attempt's timeout waits on the TimeProvider.
-    protected override void ConfigureDatabase(IServiceCollection services) => services.AddSingleton(TimeProvider.System);
+    // An upper bound for a loaded machine, not a timing: bUnit's default second is too short when the suite runs in parallel.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
     private async Task<int> AlertAsync(LoopbackReceiver receiver)
     {
@@ -22,11 +22,11 @@ public sealed class AlertOverviewSendTestTests : PortalComponentTest
         return saved.Id;
     }
 
-    // An upper bound for a loaded machine, not a timing: bUnit's default second is too short when the suite runs in parallel.
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+    private static Task ClickAsync(IRenderedComponent<AlertOverviewPage> page, string text) =>
+        page.FindAll("button").Single(b => b.TextContent.Trim() == text).ClickAsync(new());
 
     [Fact]
-    public async Task Send_test_shows_the_attempt_under_way_then_one_result()
+    public async Task Send_test_shows_the_attempt_under_way_then_one_result_and_its_row_marked_as_a_test()
     {
         await using var receiver = await LoopbackReceiver.StartAsync();
         var id = await AlertAsync(receiver);
@@ -35,20 +35,54 @@ public sealed class AlertOverviewSendTestTests : PortalComponentTest
         var page = Render<AlertOverviewPage>(p => p.Add(x => x.Id, id));
         page.WaitForAssertion(() => Assert.Contains("Nothing sent yet", page.Markup));
 
-        var sending = page.FindAll("button").Single(b => b.TextContent.Trim() == "Send test").ClickAsync(new());
+        var sending = ClickAsync(page, "Send test");
 
-        // The one attempt is held open by the receiver: the page says how long it may take.
+        // The receiver holds its answer: the page says the test is under way and for how long it may wait.
         page.WaitForAssertion(() => Assert.Equal("Sending the test… waiting up to 5 s",
             page.Find("[data-testid=test-progress]").TextContent.Trim()), Wait);
         Assert.True(page.FindAll("button").Single(b => b.TextContent.Trim() == "Send test").HasAttribute("disabled"));
         answer.SetResult();
         await sending;
 
-        page.WaitForAssertion(() => Assert.StartsWith("Delivered: HTTP 200", page.Find("[data-testid=test-outcome]").TextContent.Trim()), Wait);
+        page.WaitForAssertion(() => Assert.Matches(@"^Delivered: HTTP 200 in (\d{1,3} ms|\d+\.\d s)\.$",
+            page.Find("[data-testid=test-outcome]").TextContent.Trim()), Wait);
         Assert.Empty(page.FindAll("[data-testid=test-progress]"));
         // One answer, in one place: no snackbar repeats it.
         Assert.Empty(Snackbars.FindAll(".mud-snackbar"));
-        Assert.Single(receiver.Requests);
+        page.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(page.FindAll("tr.delivery-row"));
+            Assert.Equal("Test", row.QuerySelector("[data-testid=test-marker]")?.TextContent.Trim());
+            Assert.Equal("Delivered", row.QuerySelector("td[data-label=Status]")!.TextContent.Trim());
+            Assert.Equal("200", row.QuerySelector("td[data-label='HTTP status']")!.TextContent.Trim());
+            Assert.Equal("1", row.QuerySelector("td[data-label=Attempts]")!.TextContent.Trim());
+        }, Wait);
+        Assert.True((await Database.Deliveries.ListAsync(new DeliveryQuery(AlertId: id))).Items.Single().IsTest);
+    }
+
+    [Fact]
+    public async Task A_test_the_receiver_answers_503_says_so_and_when_the_next_attempt_is_due()
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        var id = await AlertAsync(receiver);
+        receiver.Script(new LoopbackReceiver.Reply(503));
+        var page = Render<AlertOverviewPage>(p => p.Add(x => x.Id, id));
+        page.WaitForAssertion(() => Assert.Contains("Nothing sent yet", page.Markup));
+
+        await ClickAsync(page, "Send test");
+
+        // The default schedule's first delay is 5 s, from the (test's) clock.
+        var due = Database.Clock.GetUtcNow().UtcDateTime.AddSeconds(5);
+        page.WaitForAssertion(() =>
+        {
+            var outcome = page.Find("[data-testid=test-outcome]");
+            Assert.StartsWith("Not delivered yet: HTTP 503 in ", outcome.TextContent.Trim());
+            Assert.Contains("The next attempt is due at", outcome.TextContent);
+            var time = DateTime.Parse(outcome.QuerySelector("time")!.GetAttribute("datetime")!, null, System.Globalization.DateTimeStyles.RoundtripKind);
+            Assert.InRange(time, due.AddSeconds(-2), due.AddSeconds(2)); // the schedule's jitter
+        }, Wait);
+        page.WaitForAssertion(() => Assert.Equal("Pending",
+            Assert.Single(page.FindAll("tr.delivery-row")).QuerySelector("td[data-label=Status] .mud-chip")!.TextContent.Trim()), Wait);
     }
 
     [Fact]
@@ -57,7 +91,7 @@ public sealed class AlertOverviewSendTestTests : PortalComponentTest
         await using var receiver = await LoopbackReceiver.StartAsync();
         var id = await AlertAsync(receiver);
         Assert.True((await Database.SendTestAsync(id))!.Delivered);
-        var sent = (await Database.DeliveryLog.ListAsync(id, 0, 1)).Items.Single().View.CreatedAtUtc;
+        var sent = (await Database.Deliveries.ListAsync(new DeliveryQuery(AlertId: id))).Items.Single().CreatedAtUtc;
         JSInterop.SetupModule(ViewerTimeZone.Module).Setup<ViewerTimeZone.BrowserZone?>("timeZone")
             .SetResult(new ViewerTimeZone.BrowserZone("Asia/Tokyo", 540));
 
