@@ -118,18 +118,10 @@ public sealed partial class DeliveryService(
         // SQLite: BEGIN IMMEDIATE. The alert is read and the row inserted under one write lock, so a repeated key cannot
         // slip in between the look-up and the insert.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var alert = await db.Alerts.Where(a => a.Id == alertId).Select(FiringFields).FirstOrDefaultAsync(cancellationToken);
-        if (alert is null)
+        var (alert, refusal) = await FiringAlertAsync(db, alertId, scope, cancellationToken);
+        if (refusal is not null)
         {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No alert has this id.");
-        }
-        if (!await CoversAsync(scope, alert.WorkspaceId, cancellationToken))
-        {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this alert's workspace.");
-        }
-        if (InactiveReason(alert) is { } reason)
-        {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason);
+            return refusal;
         }
         var id = await AddAsync(db, alert, eventKey: null, data, idempotencyKey, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -258,18 +250,10 @@ public sealed partial class DeliveryService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var alert = await db.Alerts.Where(a => a.Id == alertId).Select(FiringFields).FirstOrDefaultAsync(cancellationToken);
-        if (alert is null)
+        var (alert, refusal) = await FiringAlertAsync(db, alertId, scope, cancellationToken);
+        if (refusal is not null)
         {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No alert has this id.");
-        }
-        if (!await CoversAsync(scope, alert.WorkspaceId, cancellationToken))
-        {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this alert's workspace.");
-        }
-        if (InactiveReason(alert) is { } reason)
-        {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason);
+            return refusal;
         }
         var ids = await queue.RequeueAsync(db,
             db.Deliveries.Where(d => d.AlertId == alertId && d.Status == DeliveryStatus.Failed && d.CreatedAtUtc >= sinceUtc), cancellationToken);
@@ -355,6 +339,22 @@ public sealed partial class DeliveryService(
         var failed = await deliveries.CountAsync(d => d.Status == DeliveryStatus.Failed, cancellationToken);
         var pending = await deliveries.CountAsync(d => d.Status == DeliveryStatus.Pending || d.Status == DeliveryStatus.Delivering, cancellationToken);
         return new AlertDeliverySummary(last, failed, pending);
+    }
+
+    /// <summary>The alert to send for, or why not: unknown, outside <paramref name="scope"/>, or its webhook off.</summary>
+    private async Task<(Alert Alert, DeliveryCommandResult? Refusal)> FiringAlertAsync(PortalDbContext db, int alertId, Guid? scope,
+        CancellationToken cancellationToken)
+    {
+        var alert = await db.Alerts.Where(a => a.Id == alertId).Select(FiringFields).FirstOrDefaultAsync(cancellationToken);
+        if (alert is null)
+        {
+            return (null!, DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No alert has this id."));
+        }
+        if (!await CoversAsync(scope, alert.WorkspaceId, cancellationToken))
+        {
+            return (alert, DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this alert's workspace."));
+        }
+        return (alert, InactiveReason(alert) is { } reason ? DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason) : null);
     }
 
     /// <summary>Why the alert's webhook sends nothing now, or null when it does.</summary>
