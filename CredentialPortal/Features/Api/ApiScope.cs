@@ -19,20 +19,8 @@ public static class ApiScope
     public static bool IsPlatform(ClaimsPrincipal user) => ScopeOf(user) == HierarchyDefaults.PlatformId;
 
     /// <summary>True when the token's scope is the entity or one of its ancestors.</summary>
-    public static async Task<bool> CoversAsync(ClaimsPrincipal user, Guid entityId, HierarchyService hierarchy, CancellationToken cancellationToken = default)
-    {
-        if (ScopeOf(user) is not { } scope)
-        {
-            return false;
-        }
-        // The platform is on every path: no lookup on the common case.
-        if (scope == HierarchyDefaults.PlatformId || scope == entityId)
-        {
-            return true;
-        }
-        var path = await hierarchy.GetPathAsync(entityId, cancellationToken);
-        return path.Contains(scope);
-    }
+    public static async Task<bool> CoversAsync(ClaimsPrincipal user, Guid entityId, HierarchyService hierarchy, CancellationToken cancellationToken = default) =>
+        ScopeOf(user) is { } scope && await hierarchy.CoversAsync(scope, entityId, cancellationToken);
 
     /// <summary>Null when the token reaches the entity, else the 403 problem to answer.</summary>
     public static async Task<IResult?> EnsureCoversAsync(ClaimsPrincipal user, Guid entityId, HierarchyService hierarchy, CancellationToken cancellationToken = default) =>

@@ -133,7 +133,7 @@ public static class DeliveryEndpoints
         DeliveryStatus? statusFilter = null;
         if (status is not null)
         {
-            statusFilter = Enum.GetValues<DeliveryStatus>().Where(s => s.WireName() == status).Cast<DeliveryStatus?>().FirstOrDefault();
+            statusFilter = DeliveryStatusNames.FromWireName(status);
             if (statusFilter is null)
             {
                 errors["status"] = [$"status must be one of {string.Join(", ", Enum.GetValues<DeliveryStatus>().Select(s => s.WireName()))}."];

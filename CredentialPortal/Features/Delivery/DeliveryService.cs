@@ -60,7 +60,7 @@ public sealed record DeliveryView(
     DateTime? CompletedAtUtc)
 {
     /// <summary>The <c>webhook-id</c> header of every attempt and replay.</summary>
-    public string WebhookId => "msg_" + DeliveryId.ToString("N");
+    public string WebhookId => WebhookDelivery.WebhookIdOf(DeliveryId);
 
     /// <summary>Loaded by <see cref="DeliveryService.GetAsync"/> and for the expanded rows; empty in lists.</summary>
     public IReadOnlyList<DeliveryAttemptView> Attempts { get; init; } = [];
@@ -393,9 +393,9 @@ public sealed partial class DeliveryService(
         : key.Length is 0 or > IdempotencyKeyMaxLength ? $"Idempotency-Key must be 1 to {IdempotencyKeyMaxLength} characters."
         : null;
 
+    /// <summary>No scope: a person in the portal, who reaches every alert.</summary>
     private async Task<bool> CoversAsync(Guid? scope, Guid workspaceId, CancellationToken cancellationToken) =>
-        scope is not { } s || s == HierarchyDefaults.PlatformId || s == workspaceId
-        || (await hierarchy.GetPathAsync(workspaceId, cancellationToken)).Contains(s);
+        scope is not { } s || await hierarchy.CoversAsync(s, workspaceId, cancellationToken);
 
     /// <summary>Adds the alert's delivery to <paramref name="db"/>, or finds the one an earlier call with the same key added.</summary>
     private async Task<Guid> AddAsync(PortalDbContext db, Alert alert, string? eventKey, JsonElement? data, string? idempotencyKey,

@@ -75,7 +75,9 @@ public class WebhookDelivery
     public List<DeliveryAttempt> Attempts { get; set; } = [];
 
     /// <summary>The <c>webhook-id</c> header of every attempt and replay of this delivery.</summary>
-    public string WebhookId => "msg_" + PublicId.ToString("N");
+    public string WebhookId => WebhookIdOf(PublicId);
+
+    public static string WebhookIdOf(Guid deliveryId) => "msg_" + deliveryId.ToString("N");
 }
 
 /// <summary>One request of a delivery, as the log shows it. Never holds a credential: the request is masked.</summary>
@@ -138,7 +140,7 @@ public static class DeliveryStatusNames
         _ => "Webhook Dispatch Failed",
     };
 
-    /// <summary>The API's <c>status</c>.</summary>
+    /// <summary>The API's <c>status</c>, and the Deliveries page's filter in its address.</summary>
     public static string WireName(this DeliveryStatus status) => status switch
     {
         DeliveryStatus.Pending => "pending",
@@ -146,4 +148,8 @@ public static class DeliveryStatusNames
         DeliveryStatus.Delivered => "delivered",
         _ => "failed",
     };
+
+    /// <summary>The status whose <see cref="WireName"/> is <paramref name="name"/>, or null.</summary>
+    public static DeliveryStatus? FromWireName(string? name) =>
+        Enum.GetValues<DeliveryStatus>().Where(s => s.WireName() == name).Select(s => (DeliveryStatus?)s).FirstOrDefault();
 }

@@ -282,6 +282,11 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
 
     private static string Plural(string level) => level == "partner" ? "partners" : level + "s";
 
+    /// <summary>True when <paramref name="scope"/> is the entity or one of its ancestors (a Platform scope covers everything).</summary>
+    public async Task<bool> CoversAsync(Guid scope, Guid entityId, CancellationToken cancellationToken = default) =>
+        // The platform is on every path: no lookup on the common case.
+        scope == HierarchyDefaults.PlatformId || scope == entityId || (await GetPathAsync(entityId, cancellationToken)).Contains(scope);
+
     /// <summary>The ids from the platform down to the entity (inclusive); empty when it does not exist.</summary>
     public async Task<IReadOnlyList<Guid>> GetPathAsync(Guid entityId, CancellationToken cancellationToken = default)
     {
