@@ -101,13 +101,14 @@ public sealed partial class WebhookSender(
 
         try
         {
-            if (!alert.WebhookEnabled || !Uri.TryCreate(alert.WebhookUrl, UriKind.Absolute, out var url))
+            // The same rule as a fire's (turned off since this delivery was accepted: it fails rather than waits).
+            if (DeliveryService.InactiveReason(alert) is { } inactive)
             {
-                throw new DeliveryRefusedException("The alert has no webhook any more.");
+                throw new DeliveryRefusedException(inactive);
             }
-            if (alert.WebhookGoneAtUtc is not null)
+            if (!Uri.TryCreate(alert.WebhookUrl, UriKind.Absolute, out var url))
             {
-                throw new DeliveryRefusedException("The receiver answered 410 Gone earlier; the webhook is off until the alert is saved again.");
+                throw new DeliveryRefusedException("The alert's webhook URL is not valid.");
             }
             if (await destinations.CheckAsync(url, cancellationToken) is { } refusal)
             {
