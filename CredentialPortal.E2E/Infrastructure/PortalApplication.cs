@@ -70,7 +70,7 @@ public sealed class PortalApplication : WebApplicationFactory<Program>
 
             // Guard: the app must really use this test's files, never a developer's database.
             var storage = app.Services.GetRequiredService<PortalStorage>();
-            if (!storage.DatabasePath.StartsWith(app.DataFolder, StringComparison.Ordinal) ||
+            if (storage.DatabasePath?.StartsWith(app.DataFolder, StringComparison.Ordinal) != true ||
                 !storage.KeysPath.StartsWith(app.DataFolder, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"The portal ignored the test's storage settings: {storage}.");

@@ -57,7 +57,11 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={DatabasePath}");
+        TestProvider.EnsureDatabase(Folder);
+        foreach (var (key, value) in TestProvider.SettingsFor(Folder, DatabasePath))
+        {
+            builder.UseSetting(key, value);
+        }
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(Folder, "keys"));
         builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
         builder.UseSetting("Seed:ApiToken", SeedToken);
@@ -77,6 +81,7 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         client?.Dispose();
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        TestProvider.DropDatabase(Folder);
         try
         {
             Directory.Delete(Folder, recursive: true);

@@ -21,7 +21,11 @@ public sealed class PortalHost(string environment = "Production", IReadOnlyDicti
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
-        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={DatabasePath}");
+        TestProvider.EnsureDatabase(Folder);
+        foreach (var (key, value) in TestProvider.SettingsFor(Folder, DatabasePath))
+        {
+            builder.UseSetting(key, value);
+        }
         builder.UseSetting("DataProtection:KeysPath", KeysPath);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -40,6 +44,7 @@ public sealed class PortalHost(string environment = "Production", IReadOnlyDicti
     public override async ValueTask DisposeAsync()
     {
         await StopAsync();
+        TestProvider.DropDatabase(Folder);
         try
         {
             Directory.Delete(Folder, recursive: true);

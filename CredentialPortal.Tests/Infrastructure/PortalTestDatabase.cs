@@ -13,7 +13,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace CredentialPortal.Tests.Infrastructure;
 
 /// <summary>
-/// A real SQLite file in a temp folder, migrated like the app does at start-up, with the app's services over it
+/// A real SQLite file in a temp folder (or a PostgreSQL database of its own: <see cref="TestProvider"/>), migrated like the app does at start-up, with the app's services over it
 /// (Data Protection with a key ring in the same folder, a clock the test moves).
 /// </summary>
 public sealed class PortalTestDatabase : IAsyncDisposable
@@ -82,11 +82,15 @@ public sealed class PortalTestDatabase : IAsyncDisposable
         Directory.CreateDirectory(folder);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
+        TestProvider.EnsureDatabase(folder);
         var provider = BuildServices(folder, clock, configure);
         await using (var db = await provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
         {
             await db.Database.MigrateAsync();
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            if (db.Database.IsSqlite())
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
         }
         return new PortalTestDatabase(folder, provider, clock);
     }
@@ -108,7 +112,7 @@ public sealed class PortalTestDatabase : IAsyncDisposable
             ["Webhooks:WorkerEnabled"] = "false",
         };
         services.AddPortalDomain(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
-            $"Data Source={Path.Combine(folder, "portal.db")}", Path.Combine(folder, "keys"));
+            TestProvider.DatabaseFor(folder, Path.Combine(folder, "portal.db")), Path.Combine(folder, "keys"));
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }
@@ -120,6 +124,7 @@ public sealed class PortalTestDatabase : IAsyncDisposable
     {
         await Services.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        TestProvider.DropDatabase(Folder);
         try
         {
             Directory.Delete(Folder, recursive: true);

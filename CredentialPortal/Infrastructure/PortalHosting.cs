@@ -36,7 +36,7 @@ public static class PortalHosting
         // Bottom right: results must not cover the page's own buttons, which sit top right.
         services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 
-        services.AddPortalDomain(builder.Configuration, storage.ConnectionString, storage.KeysPath);
+        services.AddPortalDomain(builder.Configuration, storage.Database, storage.KeysPath);
         services.AddHealthChecks()
             .AddDbContextCheck<PortalDbContext>("database")
             .AddCheck<KeyRingHealthCheck>("key-ring");
@@ -82,12 +82,21 @@ public static class PortalHosting
     /// all compose. A TimeProvider registered before this call is kept (tests move the clock).
     /// </summary>
     public static IServiceCollection AddPortalDomain(this IServiceCollection services, IConfiguration configuration,
-        string connectionString, string keysPath, Action<DbContextOptionsBuilder>? configureDatabase = null)
+        PortalDatabase database, string keysPath, Action<DbContextOptionsBuilder>? configureDatabase = null)
     {
-        // One factory serves the feature services (a context per operation) and Identity (scoped context).
-        services.AddDbContextFactory<PortalDbContext>(options =>
+        services.AddSingleton(database);
+        // One factory serves the feature services (a context per operation) and Identity (scoped context). It makes
+        // the provider's own context type, which carries that provider's migrations.
+        services.AddDbContextFactory<PortalDbContext, PortalDbContextFactory>(options =>
         {
-            options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionPragmas());
+            if (database.IsPostgres)
+            {
+                options.UseNpgsql(database.ConnectionString);
+            }
+            else
+            {
+                options.UseSqlite(database.ConnectionString).AddInterceptors(new SqliteConnectionPragmas());
+            }
             configureDatabase?.Invoke(options);
         });
         var dataProtection = services.AddDataProtection()
@@ -143,9 +152,13 @@ public static class PortalHosting
         var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using (var db = await factory.CreateDbContextAsync())
         {
+            // EF Core holds a migration lock, so several instances may start at once on one database.
             await db.Database.MigrateAsync();
-            // WAL lets readers and the writer work at once; the setting persists in the file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            if (db.Database.IsSqlite())
+            {
+                // WAL lets readers and the writer work at once; the setting persists in the file.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
         }
 
         await using var scope = app.Services.CreateAsyncScope();

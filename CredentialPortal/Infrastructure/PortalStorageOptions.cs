@@ -1,11 +1,31 @@
+using CredentialPortal.Data;
+
 namespace CredentialPortal.Infrastructure;
 
-/// <summary>Where the SQLite file and the Data Protection key ring live (ConnectionStrings:Portal, DataProtection:KeysPath).</summary>
-public sealed record PortalStorage(string ConnectionString, string DatabasePath, string KeysPath)
+/// <summary>
+/// Where the database and the file-system key ring live (Database:Provider, ConnectionStrings:Portal,
+/// DataProtection:KeysPath). <see cref="DatabasePath"/> is the SQLite file; null on PostgreSQL.
+/// </summary>
+public sealed record PortalStorage(DatabaseProvider Provider, string ConnectionString, string? DatabasePath, string KeysPath)
 {
+    public PortalDatabase Database => new(Provider, ConnectionString);
+
     public static PortalStorage Resolve(IConfiguration configuration, string contentRoot)
     {
+        var provider = DatabaseProviders.FromConfiguration(configuration);
         var configured = configuration.GetConnectionString("Portal");
+        var keys = configuration["DataProtection:KeysPath"];
+        if (provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(configured))
+            {
+                throw new InvalidOperationException(
+                    "ConnectionStrings:Portal must name the PostgreSQL server when Database:Provider is Postgres (Host=...;Database=...;Username=...;Password=...).");
+            }
+            var postgresKeys = string.IsNullOrWhiteSpace(keys) ? Path.Combine(contentRoot, "App_Data", "keys") : Path.GetFullPath(keys, contentRoot);
+            return new PortalStorage(provider, configured, null, postgresKeys);
+        }
+
         var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(
             string.IsNullOrWhiteSpace(configured)
                 ? $"Data Source={Path.Combine(contentRoot, "App_Data", "portal.db")}"
@@ -13,11 +33,10 @@ public sealed record PortalStorage(string ConnectionString, string DatabasePath,
         var databasePath = Path.GetFullPath(connection.DataSource, contentRoot);
         connection.DataSource = databasePath;
 
-        var keys = configuration["DataProtection:KeysPath"];
         var keysPath = string.IsNullOrWhiteSpace(keys)
             ? Path.Combine(Path.GetDirectoryName(databasePath)!, "keys")
             : Path.GetFullPath(keys, contentRoot);
-        return new PortalStorage(connection.ToString(), databasePath, keysPath);
+        return new PortalStorage(provider, connection.ToString(), databasePath, keysPath);
     }
 
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -30,7 +49,7 @@ public sealed record PortalStorage(string ConnectionString, string DatabasePath,
     /// </summary>
     public void CreateOwnerOnly()
     {
-        var databaseFolder = Path.GetDirectoryName(DatabasePath)!;
+        var databaseFolder = Path.GetDirectoryName(DatabasePath ?? KeysPath)!;
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(databaseFolder);
@@ -49,6 +68,10 @@ public sealed record PortalStorage(string ConnectionString, string DatabasePath,
             File.SetUnixFileMode(key, OwnerOnlyFile);
         }
 
+        if (DatabasePath is null)
+        {
+            return;
+        }
         if (!File.Exists(DatabasePath))
         {
             // An empty file is an empty SQLite database; creating it here fixes its mode before SQLite opens it.

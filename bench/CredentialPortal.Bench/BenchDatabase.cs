@@ -95,7 +95,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         // A model change whose migration is still being written elsewhere must not stop the bench: it migrates
         // what exists and says so (see below); the Credentials schema is what it measures.
-        services.AddPortalDomain(new ConfigurationBuilder().Build(), connectionString,
+        services.AddPortalDomain(new ConfigurationBuilder().Build(), new PortalDatabase(DatabaseProvider.Sqlite, connectionString),
             Path.Combine(folder, "keys"), o => o.AddInterceptors(recorder)
                 .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         var provider = services.BuildServiceProvider(validateScopes: true);
