@@ -108,6 +108,12 @@ public static class PortalHosting
         services.AddSingleton<ICredentialReferences, HierarchyCredentialReferences>();
         services.AddSingleton<HomeService>();
         services.AddMemoryCache();
+        services.AddSingleton<CacheInvalidation>();
+        if (database.IsPostgres)
+        {
+            // Several instances may share the database: each listens for the others' cache evictions.
+            services.AddHostedService(sp => sp.GetRequiredService<CacheInvalidation>());
+        }
         services.AddSingleton<ApiTokenService>();
         services.AddWebhookDelivery(configuration);
         return services;
