@@ -49,6 +49,20 @@ public sealed class PortalInstance(string sharedFolder, string name) : WebApplic
         return applied.Task;
     }
 
+    /// <summary>Completes when this instance's listening connection is established again (call it before the drop).</summary>
+    public Task ConnectedAgainAsync()
+    {
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var invalidation = Service<CacheInvalidation>();
+        void OnConnected()
+        {
+            invalidation.Connected -= OnConnected;
+            connected.TrySetResult();
+        }
+        invalidation.Connected += OnConnected;
+        return connected.Task;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");

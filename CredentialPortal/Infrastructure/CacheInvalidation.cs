@@ -24,6 +24,9 @@ public sealed class CacheInvalidation(
 {
     public const string Channel = "portal_cache";
 
+    /// <summary>How the listening connection shows in pg_stat_activity.</summary>
+    public const string ListenerApplicationName = "CredentialPortal cache listener";
+
     private const string MemoryEntry = "memory";
     private const string HierarchyShape = "shape";
     private const string Credential = "credential";
@@ -42,6 +45,9 @@ public sealed class CacheInvalidation(
 
     /// <summary>Raised after a message from another instance was applied (its payload).</summary>
     public event Action<string>? Applied;
+
+    /// <summary>Raised each time the listening connection is (re)established and this instance's caches were dropped.</summary>
+    public event Action? Connected;
 
     /// <summary>Drops an <see cref="IMemoryCache"/> entry here and on the other instances.</summary>
     public void RemoveMemoryEntry(string key)
@@ -74,7 +80,7 @@ public sealed class CacheInvalidation(
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
         // Its own connection outside the pool, with keepalives so that a silently dead link is noticed.
-        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false, KeepAlive = 15 }.ToString();
+        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false, KeepAlive = 15, ApplicationName = ListenerApplicationName }.ToString();
         var retry = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -90,6 +96,7 @@ public sealed class CacheInvalidation(
                 // Whatever was cached before now (or while the connection was down) may have changed unseen.
                 EvictAll();
                 listening.TrySetResult();
+                Connected?.Invoke();
                 retry = TimeSpan.FromSeconds(1);
                 while (true)
                 {
@@ -100,8 +107,9 @@ public sealed class CacheInvalidation(
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            catch (Exception e)
             {
+                // Any failure: a listener that stopped for good would leave this instance's caches stale unseen.
                 logger.LogWarning("Listening for other instances' cache evictions failed ({Reason}); retrying in {Seconds} s.", e.Message, retry.TotalSeconds);
                 EvictAll();
                 try
@@ -135,7 +143,7 @@ public sealed class CacheInvalidation(
                         await notify.ExecuteNonQueryAsync(stoppingToken);
                         outgoing.Reader.TryRead(out _);
                     }
-                    catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
+                    catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                     {
                         logger.LogWarning("Telling other instances about a cache eviction failed ({Reason}); retrying.", e.Message);
                         await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
