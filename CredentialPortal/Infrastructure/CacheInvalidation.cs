@@ -34,7 +34,8 @@ public sealed class CacheInvalidation(
     // Messages from this instance come back to it too; they are skipped by this id.
     private readonly string instanceId = Guid.NewGuid().ToString("N");
 
-    // Filled only while the sender runs (PostgreSQL); bounded so that an unreachable server cannot grow it without end.
+    // Filled on PostgreSQL; bounded so that a sender that cannot reach the server (or a bare service provider, where no
+    // hosted service runs) cannot grow it without end.
     private readonly Channel<string> outgoing = System.Threading.Channels.Channel.CreateBounded<string>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
