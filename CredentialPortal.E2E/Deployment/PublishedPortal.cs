@@ -27,11 +27,12 @@ public static class PublishedPortal
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // The project is built with the tests (same configuration): publishing copies that build.
+        // The project is built with the tests (same configuration): publishing copies that build. No build server or
+        // node is left running after the tests.
         foreach (var argument in new[]
                  {
                      "publish", Path.Combine(RepositoryRoot, "CredentialPortal", "CredentialPortal.csproj"),
-                     "-c", configuration, "--no-build", "-o", output, "-nologo",
+                     "-c", configuration, "--no-build", "--disable-build-servers", "-o", output, "-nologo",
                  })
         {
             start.ArgumentList.Add(argument);
