@@ -5,7 +5,8 @@ namespace CredentialPortal.E2E.Deployment;
 
 /// <summary>
 /// The portal as an operator deploys it: <c>dotnet publish</c> of the already built project (once per test run, into a
-/// temp folder), which also carries the static web assets a published app serves.
+/// folder beside the tests that the next run publishes over), which also carries the static web assets a published app
+/// serves.
 /// </summary>
 public static class PublishedPortal
 {
@@ -19,7 +20,7 @@ public static class PublishedPortal
 
     private static async Task<string> PublishAsync()
     {
-        var output = Path.Combine(Path.GetTempPath(), "credentialportal-deploy", "publish-" + Guid.NewGuid().ToString("N"));
+        var output = Path.Combine(AppContext.BaseDirectory, "published-portal");
         var configuration = typeof(PublishedPortal).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -45,17 +46,6 @@ public static class PublishedPortal
         {
             throw new InvalidOperationException($"dotnet publish failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
         }
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                Directory.Delete(output, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Best effort: a temp folder.
-            }
-        };
         return output;
     }
 
