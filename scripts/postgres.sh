@@ -3,6 +3,7 @@
 # not touched. Debian's initdb refuses root, so as root the server runs as the postgres user.
 #   scripts/postgres.sh start   prints the server's connection string (superuser postgres, trust on loopback)
 #   scripts/postgres.sh stop
+#   scripts/postgres.sh status  exit code 0 when the server runs
 # PORTAL_PG_DIR (default /tmp/credportal-pg) and PORTAL_PG_PORT (default 55432) move it.
 set -euo pipefail
 dir=${PORTAL_PG_DIR:-/tmp/credportal-pg}
@@ -33,8 +34,11 @@ case "${1:-start}" in
   stop)
     as_owner "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
     ;;
+  status)
+    as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1
+    ;;
   *)
-    echo "usage: $0 start|stop" >&2
+    echo "usage: $0 start|stop|status" >&2
     exit 2
     ;;
 esac
