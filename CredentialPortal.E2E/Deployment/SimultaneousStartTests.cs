@@ -6,9 +6,7 @@ namespace CredentialPortal.E2E.Deployment;
 [Collection(CredentialPortal.E2E.Infrastructure.PortalCollection.Name)]
 public sealed class SimultaneousStartTests
 {
-    [DeploymentFact(Skip = "Instances started at once with the same Seed:AdminEmail/Seed:ApiToken race to create the administrator and " +
-                           "the token, and the loser exits (\"Username is already taken\"). Remove this Skip once seeding accepts " +
-                           "what another instance seeded first.")]
+    [DeploymentFact]
     public async Task Instances_started_at_once_with_the_same_seed_settings_all_come_up()
     {
         await using var deployment = await Deployment.StartAsync(seedEveryInstance: true);

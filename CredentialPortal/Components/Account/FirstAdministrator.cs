@@ -43,10 +43,27 @@ public sealed class FirstAdministrator(
             return;
         }
 
-        var result = await CreateAsync(email, password);
+        IdentityResult? result = null;
+        try
+        {
+            result = await CreateAsync(email, password);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance started at the same moment may have inserted it first (the unique index refused this one).
+            if (await users.FindByEmailAsync(email) is null)
+            {
+                throw;
+            }
+            return;
+        }
         if (result.Succeeded)
         {
             logger.LogInformation("Created the administrator {Email} from the Seed settings.", email);
+        }
+        else if (await users.FindByEmailAsync(email) is not null)
+        {
+            // Another instance started at the same moment created it between the look-up above and this insert.
         }
         else
         {

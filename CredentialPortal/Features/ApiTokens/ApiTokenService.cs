@@ -211,10 +211,11 @@ public sealed class ApiTokenService(
             return;
         }
 
-        // A changed setting replaces the earlier seed token: the value it held must stop working, not linger unseen.
+        // A changed setting replaces the earlier seed token: the value it held must stop working, not linger unseen. Not
+        // this value's own token, which another instance starting at the same moment may have just made.
         var now = time.GetUtcNow().UtcDateTime;
         var replaced = await db.Set<ApiToken>()
-            .Where(t => t.CreatedBy == SeedName && t.RevokedUtc == null)
+            .Where(t => t.CreatedBy == SeedName && t.RevokedUtc == null && t.Hash != hash)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedUtc, now), cancellationToken);
         if (replaced > 0)
         {
