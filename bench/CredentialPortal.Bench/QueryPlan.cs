@@ -89,7 +89,8 @@ internal static partial class QueryPlan
             {
                 yield return $"table scan: {step}";
             }
-            if (step.StartsWith("Sort ", StringComparison.Ordinal) || step.StartsWith("Incremental Sort ", StringComparison.Ordinal))
+            // A node ("Sort  (cost=...)"), not its "Sort Key:" detail line.
+            if (step.StartsWith("Sort  (", StringComparison.Ordinal) || step.StartsWith("Incremental Sort  (", StringComparison.Ordinal))
             {
                 yield return $"sort outside an index: {step} (costly unless it sorts one page's rows only)";
             }
