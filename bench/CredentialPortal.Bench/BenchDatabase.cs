@@ -57,7 +57,12 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public string KeysPath => Path.Combine(Folder, "keys");
 
     /// <summary>Where the data is, for messages: the file, or the database on the server.</summary>
-    public string Location => IsPostgres ? $"PostgreSQL database {PostgresName(Folder)}" : DatabasePath;
+    public string Location => LocationOf(Folder);
+
+    /// <summary>Where the data of the run in <paramref name="folder"/> is, for messages.</summary>
+    public static string LocationOf(string folder) => BenchProvider.Current == DatabaseProvider.Postgres
+        ? $"PostgreSQL database {PostgresName(folder)}"
+        : Path.Combine(folder, "portal.db");
 
     /// <summary>Leave the folder (and the PostgreSQL database) in place on dispose, for a look afterwards.</summary>
     public bool Keep { get; set; }

@@ -7,8 +7,8 @@ namespace CredentialPortal.Bench;
 /// <summary>
 /// A <see cref="CredentialService"/> call (each subclass's <c>Portal</c>) beside the baseline <see cref="Raw"/>: the very
 /// SQL that call sent, prepared once on one open connection, whose cost EF, the context and the pool add to. Both
-/// read the run's shared database of <see cref="Rows"/> credentials (SQLite, or PostgreSQL: see <see cref="BenchProvider"/>). Setup checks the answer once and throws when it is
-/// wrong, so that a fast wrong answer cannot pass as a result.
+/// read the run's shared database of <see cref="Rows"/> credentials (SQLite, or PostgreSQL: see <see cref="BenchProvider"/>).
+/// Setup checks the answer once and throws when it is wrong, so that a fast wrong answer cannot pass as a result.
 /// </summary>
 public abstract class CredentialBenchmark
 {

@@ -35,7 +35,7 @@ internal static class BenchProgram
     {
         var folder = BenchDatabase.NewFolder();
         Environment.SetEnvironmentVariable(BenchDatabase.SharedFolderVariable, folder);
-        Console.WriteLine($"Database: {BenchProvider.Current}" + (keep ? $", kept after the run (folder {folder})" : ""));
+        Console.WriteLine($"Database: {BenchProvider.Current}" + (keep ? $", kept after the run: {BenchDatabase.LocationOf(folder)}" : ""));
         try
         {
             var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly)
