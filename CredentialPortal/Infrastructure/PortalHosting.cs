@@ -8,10 +8,8 @@ using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Features.Home;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration.Json;
@@ -99,15 +97,7 @@ public static class PortalHosting
             }
             configureDatabase?.Invoke(options);
         });
-        var dataProtection = services.AddDataProtection()
-            .SetApplicationName("CredentialPortal")
-            .PersistKeysToFileSystem(new DirectoryInfo(keysPath));
-        if (configuration["DataProtection:CertificatePath"] is { Length: > 0 } certificatePath)
-        {
-            // Keys written from now on are encrypted with the certificate; the same certificate decrypts them.
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(certificatePath, configuration["DataProtection:CertificatePassword"]);
-            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
-        }
+        services.AddPortalDataProtection(configuration, database, keysPath);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CredentialService>();
@@ -118,6 +108,12 @@ public static class PortalHosting
         services.AddSingleton<ICredentialReferences, HierarchyCredentialReferences>();
         services.AddSingleton<HomeService>();
         services.AddMemoryCache();
+        services.AddSingleton<CacheInvalidation>();
+        if (database.IsPostgres)
+        {
+            // Several instances may share the database: each listens for the others' cache evictions.
+            services.AddHostedService(sp => sp.GetRequiredService<CacheInvalidation>());
+        }
         services.AddSingleton<ApiTokenService>();
         services.AddWebhookDelivery(configuration);
         return services;

@@ -4,6 +4,7 @@ using System.Text;
 using CredentialPortal.Data;
 using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Features.Shared;
+using CredentialPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -56,6 +57,7 @@ public sealed record ApiTokenCheck(ApiTokenCheckStatus Status, int TokenId = 0, 
 public sealed class ApiTokenService(
     IDbContextFactory<PortalDbContext> dbFactory,
     IMemoryCache cache,
+    CacheInvalidation invalidation,
     TimeProvider time,
     ILogger<ApiTokenService> logger)
 {
@@ -69,7 +71,7 @@ public sealed class ApiTokenService(
 
     public const string SeedName = "Seed:ApiToken";
 
-    // Brief, so that another instance sees a revocation soon; this instance evicts at once (RevokeAsync).
+    // Brief, as a bound should an eviction be missed: RevokeAsync evicts at once here and on the other instances.
     private static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(15);
 
     // Last used is a hint for people, not an audit trail: one write a minute per token at most.
@@ -142,7 +144,7 @@ public sealed class ApiTokenService(
         }
         token.RevokedUtc ??= time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
-        cache.Remove(CacheKey(token.Hash));
+        invalidation.RemoveMemoryEntry(CacheKey(token.Hash)); // here and on every other instance
         return true;
     }
 

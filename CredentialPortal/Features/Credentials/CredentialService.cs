@@ -3,6 +3,7 @@ using CredentialPortal.Features.Credentials.OAuth;
 using CredentialPortal.Features.Delivery;
 using Microsoft.AspNetCore.DataProtection;
 using CredentialPortal.Features.Shared;
+using CredentialPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Features.Credentials;
@@ -15,6 +16,7 @@ public sealed partial class CredentialService(
     IEnumerable<ICredentialReferences> references,
     WebhookDestinationPolicy destinations,
     OAuthTokenCache tokens,
+    CacheInvalidation invalidation,
     IHttpClientFactory httpClients)
 {
     // A field, so that the listing half of this class (CredentialService.Listing.cs) reaches it too.
@@ -341,7 +343,7 @@ public sealed partial class CredentialService(
         {
             return new SaveResult(SaveStatus.Conflict, id);
         }
-        tokens.Remove(id); // tokens fetched with the old settings (and their refresh tokens) must not outlive them
+        invalidation.CredentialChanged(id); // tokens fetched with the old settings (and their refresh tokens) must not outlive them, here or elsewhere
         return new SaveResult(SaveStatus.Saved, id);
     }
 
@@ -379,7 +381,7 @@ public sealed partial class CredentialService(
         db.Credentials.Remove(credential);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        tokens.Remove(id);
+        invalidation.CredentialChanged(id);
         foreach (var source in references)
         {
             source.Deleted(id);

@@ -2,6 +2,7 @@ using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Shared;
+using CredentialPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -14,7 +15,7 @@ namespace CredentialPortal.Features.Hierarchy;
 /// deletion (<see cref="InvalidateShape"/>); the delivery path reads the rows as stored
 /// (<see cref="GetEffectiveAsStoredAsync"/>).
 /// </summary>
-public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IMemoryCache cache)
+public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IMemoryCache cache, CacheInvalidation invalidation)
 {
     public const int NameMaxLength = 100;
 
@@ -42,8 +43,15 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
         return entities;
     }
 
-    /// <summary>Drops the snapshot; called after every committed change of the hierarchy's rows.</summary>
+    /// <summary>Drops the snapshot here and on the other instances; called after every committed change of the hierarchy's rows.</summary>
     public void InvalidateShape()
+    {
+        EvictShape();
+        invalidation.HierarchyChanged();
+    }
+
+    /// <summary>Drops this instance's snapshot only: what another instance's change asks for.</summary>
+    public void EvictShape()
     {
         Interlocked.Increment(ref shapeGeneration);
         cache.Remove(ShapeKey);

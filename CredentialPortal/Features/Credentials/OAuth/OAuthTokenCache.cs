@@ -136,6 +136,9 @@ public sealed class OAuthTokenCache(TimeProvider time, OAuthTokenCacheOptions? o
         }
     }
 
+    /// <summary>Forgets every token (another instance's change may have been missed).</summary>
+    public void Clear() => entries.Clear();
+
     /// <summary>
     /// Sends a request with <c>Authorization: Bearer &lt;token&gt;</c>; when the destination answers 401, drops the
     /// token and sends once more with a fresh one. <paramref name="createRequest"/> builds a new request each time (a
