@@ -113,7 +113,7 @@ public sealed partial class DeliveryCrashTests(ITestOutputHelper output)
         });
     }
 
-    /// <summary>dotnet CredentialPortal.dll on a free loopback port, over the test's database file and key ring.</summary>
+    /// <summary>dotnet CredentialPortal.dll on a free loopback port, over the test's database and key ring.</summary>
     private sealed partial class PortalProcess : IAsyncDisposable
     {
         private readonly Process process;
@@ -139,7 +139,11 @@ public sealed partial class DeliveryCrashTests(ITestOutputHelper output)
             start.ArgumentList.Add("--urls");
             start.ArgumentList.Add("http://127.0.0.1:0");
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            start.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(folder, "portal.db")}";
+            // The test's database: its SQLite file, or its PostgreSQL database (Database:Provider and ConnectionStrings:Portal).
+            foreach (var (key, value) in TestProvider.SettingsFor(folder, Path.Combine(folder, "portal.db")))
+            {
+                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
             start.Environment["DataProtection__KeysPath"] = Path.Combine(folder, "keys");
             start.Environment["Seed__ApiToken"] = Token;
             start.Environment["Webhooks__AllowPrivateNetworks"] = "true";

@@ -3,15 +3,18 @@ using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Tests.Features.Alerts;
+using CredentialPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Tests.Features.Delivery;
 
 public sealed class DeliveryIdempotencyTests : IAsyncLifetime
 {
+    /// <summary>Holds fires just before their insert, after their look-ups: armed by the tests of races.</summary>
+    private readonly SaveGate<WebhookDelivery> gate = new() { Armed = false };
     private DeliveryTestBed bed = default!;
 
-    public async Task InitializeAsync() => bed = await DeliveryTestBed.StartAsync();
+    public async Task InitializeAsync() => bed = await DeliveryTestBed.StartAsync(gate.Register);
 
     public async Task DisposeAsync() => await bed.DisposeAsync();
 
@@ -63,6 +66,60 @@ public sealed class DeliveryIdempotencyTests : IAsyncLifetime
         Assert.All(results, r => Assert.Equal(DeliveryCommandStatus.Accepted, r.Status));
         Assert.Single(results.SelectMany(r => r.DeliveryIds).Distinct());
         Assert.Equal(1, await CountAsync());
+    }
+
+    private const string OneWriterOnSqlite = "on SQLite a fire takes the write lock before its look-up, so no second fire looks up before the first commits";
+
+    [PostgresFact(OneWriterOnSqlite)]
+    public async Task A_fire_that_loses_the_insert_to_one_with_the_same_key_answers_the_winners_delivery()
+    {
+        var alert = await bed.AlertAsync();
+        gate.Armed = true;
+        var fires = Enumerable.Range(0, 2).Select(_ => Task.Run(() => bed.Database.Deliveries.FireAsync(alert, null, "race"))).ToList();
+
+        await gate.WaitForHeldAsync(2); // both looked the key up, found nothing, and are about to insert
+        gate.Open();
+        var results = await Task.WhenAll(fires);
+
+        Assert.All(results, r => Assert.Equal(DeliveryCommandStatus.Accepted, r.Status));
+        Assert.Single(results.SelectMany(r => r.DeliveryIds).Distinct());
+        Assert.Equal(1, await CountAsync());
+    }
+
+    [PostgresFact(OneWriterOnSqlite)]
+    public async Task An_event_fire_that_loses_the_insert_to_one_with_the_same_key_answers_the_winners_deliveries()
+    {
+        var url = bed.Receiver.Url("hooks/events");
+        await bed.Database.Alerts.CreateAsync(AlertInputs.PlatformEvent("Deploy failed A", url));
+        await bed.Database.Alerts.CreateAsync(AlertInputs.PlatformEvent("Deploy failed B", url));
+        gate.Armed = true;
+        var fires = Enumerable.Range(0, 2)
+            .Select(_ => Task.Run(() => bed.Database.Deliveries.FireEventAsync("deployment.failed", HierarchyDefaults.DefaultWorkspaceId, null, "deploy-8")))
+            .ToList();
+
+        await gate.WaitForHeldAsync(2);
+        gate.Open();
+        var results = await Task.WhenAll(fires);
+
+        Assert.All(results, r => Assert.Equal(DeliveryCommandStatus.Accepted, r.Status));
+        Assert.Equal(2, results[0].DeliveryIds.Count);
+        Assert.Equal(results[0].DeliveryIds, results[1].DeliveryIds);
+        Assert.Equal(2, await CountAsync());
+    }
+
+    [PostgresFact(OneWriterOnSqlite)]
+    public async Task A_fire_whose_alert_is_deleted_before_its_insert_is_not_found()
+    {
+        var alert = await bed.AlertAsync();
+        gate.Armed = true;
+        var fire = Task.Run(() => bed.Database.Deliveries.FireAsync(alert, null, null));
+        await gate.WaitForHeldAsync(1);
+
+        Assert.True(await bed.Database.Alerts.DeleteAsync(alert));
+        gate.Open();
+
+        Assert.Equal(DeliveryCommandStatus.NotFound, (await fire).Status);
+        Assert.Equal(0, await CountAsync());
     }
 
     [Fact]

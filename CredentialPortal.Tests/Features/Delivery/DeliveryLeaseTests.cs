@@ -1,5 +1,6 @@
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Tests.Features.Alerts;
+using CredentialPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -78,6 +79,51 @@ public sealed class DeliveryLeaseTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Delivered, (await bed.RowAsync(keptId)).Status);
         await using var db = await bed.Database.CreateDbContextAsync();
         Assert.Equal(1, await db.Set<DeliveryAttempt>().CountAsync());
+    }
+
+    [PostgresFact("on SQLite the recording transaction holds the write lock, so no alert is deleted before it commits")]
+    public async Task A_late_record_whose_taken_over_delivery_goes_with_its_alert_meanwhile_still_records_its_batch()
+    {
+        var gate = new SaveGate<DeliveryAttempt> { Armed = false };
+        await using var gated = await DeliveryTestBed.StartAsync(gate.Register);
+        var doomed = await gated.AlertAsync("hooks/doomed", name: "Doomed");
+        await gated.FireAsync(doomed);
+        var stale = Assert.Single(await gated.Database.Queue.ClaimAsync(10));
+        gated.Database.Clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.Single(await gated.Database.Queue.ClaimAsync(10)); // taken over
+        var keptId = await gated.FireAsync(await gated.AlertAsync("hooks/kept", name: "Kept"));
+        var kept = Assert.Single(await gated.Database.Queue.ClaimAsync(10));
+
+        // The stale worker has looked its taken-over row up and is about to log the attempt on it, when the row's alert
+        // is deleted.
+        gate.Armed = true;
+        var recording = Task.Run(() => gated.Database.Queue.RecordAsync([(stale, Answered(503, gated.Now)), (kept, Answered(200, gated.Now))]));
+        await gate.WaitForHeldAsync(1);
+        var deleting = Task.Run(() => gated.Database.Alerts.DeleteAsync(doomed));
+        await UntilDoneOrWaitingForALockAsync(gated, deleting);
+        gate.Open();
+
+        await recording;
+        Assert.True(await deleting);
+        Assert.Equal(DeliveryStatus.Delivered, (await gated.RowAsync(keptId)).Status);
+    }
+
+    /// <summary>Returns once <paramref name="task"/> is done or a statement of this database waits for a row lock.</summary>
+    private static async Task UntilDoneOrWaitingForALockAsync(DeliveryTestBed bed, Task task)
+    {
+        await using var db = await bed.Database.CreateDbContextAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!task.IsCompleted)
+        {
+            var waiting = await db.Database.SqlQuery<int>(
+                $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                .ToListAsync(timeout.Token);
+            if (waiting[0] > 0)
+            {
+                return;
+            }
+            await Task.Yield();
+        }
     }
 
     [Fact]

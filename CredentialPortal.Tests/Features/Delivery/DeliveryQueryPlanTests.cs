@@ -10,6 +10,7 @@ namespace CredentialPortal.Tests.Features.Delivery;
 /// The statements that run under the write lock again and again read their own index: a claim reads the oldest due rows
 /// and stops, a prune chunk the oldest finished ones; neither sorts the whole backlog or log (a temp B-tree).
 /// </summary>
+[Trait("Provider", "Sqlite")] // SQLite's planner and INDEXED BY; PostgreSQL's planner chooses its indexes by its statistics
 public sealed partial class DeliveryQueryPlanTests : IAsyncLifetime
 {
     private readonly CapturingLoggerProvider logs = new();

@@ -139,10 +139,10 @@ public sealed class InheritedCredentialDeliveryTests : IAsyncLifetime
         await Hierarchy.SetCredentialAsync(partner, partnerKey);
         Assert.Equal("Bearer sk_live_abc123xyz789", await SentAuthorizationAsync(alert));
 
-        // By hand, without a version bump (another process, an operator with sqlite3).
+        // By hand, without a version bump (another process, an operator at a SQL prompt).
         await using (var db = await database.CreateDbContextAsync())
         {
-            await db.Database.ExecuteSqlAsync($"UPDATE HierarchyEntities SET CredentialId = {organizationKey} WHERE Id = {organization}");
+            await db.Database.ExecuteSqlAsync($"UPDATE \"HierarchyEntities\" SET \"CredentialId\" = {organizationKey} WHERE \"Id\" = {organization}");
         }
 
         Assert.Equal("Bearer europe-token-0002", await SentAuthorizationAsync(alert));

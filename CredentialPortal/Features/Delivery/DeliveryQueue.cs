@@ -40,10 +40,9 @@ public sealed class DeliveryQueue(
 
     /// <summary>
     /// Claims up to <paramref name="max"/> due rows (pending and due, or delivering with an expired lease), oldest due
-    /// first, and returns them with their alerts. One UPDATE statement: SQLite runs it under its write lock, so two
-    /// workers never claim the same row. INDEXED BY: without statistics SQLite's planner prefers the (Status, Id) index
-    /// and sorts the whole backlog on every claim (100 ms at 200,000 waiting rows, under the write lock); the due index
-    /// reads the oldest due rows and stops.
+    /// first, and returns them with their alerts. One UPDATE statement, so two workers never claim the same row: SQLite
+    /// runs it under its write lock; on PostgreSQL the due rows are locked with FOR UPDATE SKIP LOCKED, so instances
+    /// claiming at once each take rows the others have not locked, without waiting for one another.
     /// </summary>
     public async Task<IReadOnlyList<WebhookDelivery>> ClaimAsync(int max, CancellationToken cancellationToken = default)
     {
@@ -51,11 +50,21 @@ public sealed class DeliveryQueue(
         var leaseId = Guid.NewGuid();
         var leaseEnd = now.AddSeconds(options.CurrentValue.LeaseSeconds);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var ids = await db.Database.SqlQuery<long>($"""
-            UPDATE "Deliveries" SET "Status" = 1, "LeaseId" = {leaseId}, "DueAtUtc" = {leaseEnd}
-            WHERE "Id" IN (SELECT "Id" FROM "Deliveries" INDEXED BY "IX_Deliveries_Due" WHERE "Status" IN (0, 1) AND "DueAtUtc" <= {now} ORDER BY "DueAtUtc" LIMIT {max})
-            RETURNING "Id"
-            """).ToListAsync(cancellationToken);
+        // SQLite: INDEXED BY, because without statistics its planner prefers the (Status, Id) index and sorts the whole
+        // backlog on every claim (100 ms at 200,000 waiting rows, under the write lock); the due index reads the oldest due
+        // rows and stops. PostgreSQL's planner picks the partial due index by itself.
+        var claim = db.Database.IsNpgsql()
+            ? db.Database.SqlQuery<long>($"""
+                UPDATE "Deliveries" SET "Status" = 1, "LeaseId" = {leaseId}, "DueAtUtc" = {leaseEnd}
+                WHERE "Id" IN (SELECT "Id" FROM "Deliveries" WHERE "Status" IN (0, 1) AND "DueAtUtc" <= {now} ORDER BY "DueAtUtc" LIMIT {max} FOR UPDATE SKIP LOCKED)
+                RETURNING "Id"
+                """)
+            : db.Database.SqlQuery<long>($"""
+                UPDATE "Deliveries" SET "Status" = 1, "LeaseId" = {leaseId}, "DueAtUtc" = {leaseEnd}
+                WHERE "Id" IN (SELECT "Id" FROM "Deliveries" INDEXED BY "IX_Deliveries_Due" WHERE "Status" IN (0, 1) AND "DueAtUtc" <= {now} ORDER BY "DueAtUtc" LIMIT {max})
+                RETURNING "Id"
+                """);
+        var ids = await claim.ToListAsync(cancellationToken);
         if (ids.Count == 0)
         {
             return [];
@@ -111,7 +120,7 @@ public sealed class DeliveryQueue(
                 .SetProperty(d => d.CompletedAtUtc, completed), cancellationToken);
             // Not updated: taken over (log the attempt all the same) or deleted with its alert meanwhile (nothing to log it
             // on; adding it would fail the whole batch's transaction).
-            if (updated > 0 || await db.Deliveries.AnyAsync(d => d.Id == delivery.Id, cancellationToken))
+            if (updated > 0 || await StillThereAsync(db, delivery.Id, cancellationToken))
             {
                 db.Add(attempt);
             }
@@ -124,6 +133,17 @@ public sealed class DeliveryQueue(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Whether a delivery this transaction did not update still exists, kept so until the commit: on PostgreSQL a row lock
+    /// (FOR KEY SHARE) stops its alert's deletion from taking it away before its attempt is inserted; on SQLite the
+    /// transaction holds the write lock already.
+    /// </summary>
+    private static async Task<bool> StillThereAsync(PortalDbContext db, long id, CancellationToken cancellationToken) =>
+        db.Database.IsNpgsql()
+            ? (await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Deliveries" WHERE "Id" = {id} FOR KEY SHARE""")
+                .ToListAsync(cancellationToken)).Count > 0
+            : await db.Deliveries.AnyAsync(d => d.Id == id, cancellationToken);
 
     /// <summary>
     /// Puts finished deliveries back in the queue, due now, with a fresh schedule; they keep their <c>webhook-id</c>.
@@ -152,15 +172,22 @@ public sealed class DeliveryQueue(
     /// <summary>
     /// Deletes up to <see cref="PruneChunk"/> finished deliveries (with their attempts, by the foreign key's cascade)
     /// created and completed before the retention period; returns how many. Call again while it returns a full chunk.
-    /// INDEXED BY, as for the claim: the oldest rows by creation time, not a sort of every finished row per chunk.
+    /// SQLite: INDEXED BY, as for the claim: the oldest rows by creation time, not a sort of every finished row per chunk.
+    /// PostgreSQL: FOR UPDATE SKIP LOCKED, so a row replayed meanwhile is looked at again (no longer finished: kept), and
+    /// instances pruning at once do not wait on each other's rows.
     /// </summary>
     public async Task<int> PruneAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-options.CurrentValue.LogRetentionDays);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Database.ExecuteSqlAsync($"""
-            DELETE FROM "Deliveries" WHERE "Id" IN (SELECT "Id" FROM "Deliveries" INDEXED BY "IX_Deliveries_CreatedAtUtc"
-                WHERE "CreatedAtUtc" < {cutoff} AND "Status" IN (2, 3) AND "CompletedAtUtc" < {cutoff} ORDER BY "CreatedAtUtc" LIMIT {PruneChunk})
-            """, cancellationToken);
+        return db.Database.IsNpgsql()
+            ? await db.Database.ExecuteSqlAsync($"""
+                DELETE FROM "Deliveries" WHERE "Id" IN (SELECT "Id" FROM "Deliveries"
+                    WHERE "CreatedAtUtc" < {cutoff} AND "Status" IN (2, 3) AND "CompletedAtUtc" < {cutoff} ORDER BY "CreatedAtUtc" LIMIT {PruneChunk} FOR UPDATE SKIP LOCKED)
+                """, cancellationToken)
+            : await db.Database.ExecuteSqlAsync($"""
+                DELETE FROM "Deliveries" WHERE "Id" IN (SELECT "Id" FROM "Deliveries" INDEXED BY "IX_Deliveries_CreatedAtUtc"
+                    WHERE "CreatedAtUtc" < {cutoff} AND "Status" IN (2, 3) AND "CompletedAtUtc" < {cutoff} ORDER BY "CreatedAtUtc" LIMIT {PruneChunk})
+                """, cancellationToken);
     }
 }

@@ -23,6 +23,7 @@ public static class DeliveryRegistration
         services.AddSingleton<DeliveryService>();
         services.AddSingleton<DeliveryWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryWorker>());
+        services.AddHealthChecks().AddCheck<DeliveryWorkerHealthCheck>(DeliveryWorkerHealthCheck.Name);
         services.AddSingleton(sp => new OAuthTokenCache(sp.GetRequiredService<TimeProvider>(), new OAuthTokenCacheOptions
         {
             Limits = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.ToTokenLimits(),

@@ -28,7 +28,10 @@ public sealed partial class DeliveryService
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = "%" + search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            alerts = alerts.Where(a => EF.Functions.Like(a.Name, pattern, "\\"));
+            // In any case: SQLite's LIKE ignores ASCII case, PostgreSQL's does not (ILIKE does).
+            alerts = db.Database.IsNpgsql()
+                ? alerts.Where(a => EF.Functions.ILike(a.Name, pattern, "\\"))
+                : alerts.Where(a => EF.Functions.Like(a.Name, pattern, "\\"));
         }
         return await alerts.OrderBy(a => a.Name).ThenBy(a => a.Id).Take(AlertChoiceLimit)
             .Select(a => new DeliveryAlertChoice(a.Id, a.Name, a.Kind))

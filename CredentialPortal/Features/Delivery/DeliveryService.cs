@@ -5,6 +5,7 @@ using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.Hierarchy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CredentialPortal.Features.Delivery;
 
@@ -114,20 +115,24 @@ public sealed partial class DeliveryService(
         {
             return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid, keyError, nameof(DeliveryInput.IdempotencyKey));
         }
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // SQLite: BEGIN IMMEDIATE. The alert is read and the row inserted under one write lock, so a repeated key cannot
-        // slip in between the look-up and the insert.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (alert, refusal) = await FiringAlertAsync(db, alertId, scope, cancellationToken);
-        if (refusal is not null)
+        return await RetriedOnLostRaceAsync(async () =>
         {
-            return refusal;
-        }
-        var id = await AddAsync(db, alert, eventKey: null, data, idempotencyKey, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        signal.Notify();
-        return new DeliveryCommandResult(DeliveryCommandStatus.Accepted, [id]);
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            // SQLite: BEGIN IMMEDIATE. The alert is read and the row inserted under one write lock, so a repeated key cannot
+            // slip in between the look-up and the insert. PostgreSQL: read committed; a repeated key that slips in is
+            // refused by the unique index, and the fire runs again (RetriedOnLostRaceAsync).
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var (alert, refusal) = await FiringAlertAsync(db, alertId, scope, cancellationToken);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+            var id = await AddAsync(db, alert, eventKey: null, data, idempotencyKey, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            signal.Notify();
+            return new DeliveryCommandResult(DeliveryCommandStatus.Accepted, [id]);
+        });
     }
 
     /// <summary>
@@ -147,34 +152,37 @@ public sealed partial class DeliveryService(
         {
             return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid, keyError, nameof(DeliveryInput.IdempotencyKey));
         }
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Scope first: a scoped caller learns nothing about ids outside its subtree, not even whether they exist.
-        if (!await CoversAsync(scope, workspaceId, cancellationToken))
+        return await RetriedOnLostRaceAsync(async () =>
         {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this workspace.");
-        }
-        if (!await db.HierarchyEntities.AnyAsync(e => e.Id == workspaceId && e.Level == HierarchyLevel.Workspace, cancellationToken))
-        {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No workspace has this id.");
-        }
-        var alerts = await db.Alerts.AsNoTracking()
-            .Where(a => a.WorkspaceId == workspaceId && a.Kind == AlertKind.PlatformEvent && a.PlatformEvent == eventKey
-                && a.WebhookEnabled && a.WebhookGoneAtUtc == null)
-            .OrderBy(a => a.Id).Select(FiringFields)
-            .ToListAsync(cancellationToken);
-        var ids = new List<Guid>(alerts.Count);
-        foreach (var alert in alerts)
-        {
-            ids.Add(await AddAsync(db, alert, eventKey, data, idempotencyKey, cancellationToken));
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        if (ids.Count > 0)
-        {
-            signal.Notify();
-        }
-        return new DeliveryCommandResult(DeliveryCommandStatus.Accepted, ids);
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Scope first: a scoped caller learns nothing about ids outside its subtree, not even whether they exist.
+            if (!await CoversAsync(scope, workspaceId, cancellationToken))
+            {
+                return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this workspace.");
+            }
+            if (!await db.HierarchyEntities.AnyAsync(e => e.Id == workspaceId && e.Level == HierarchyLevel.Workspace, cancellationToken))
+            {
+                return DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No workspace has this id.");
+            }
+            var alerts = await db.Alerts.AsNoTracking()
+                .Where(a => a.WorkspaceId == workspaceId && a.Kind == AlertKind.PlatformEvent && a.PlatformEvent == eventKey
+                    && a.WebhookEnabled && a.WebhookGoneAtUtc == null)
+                .OrderBy(a => a.Id).Select(FiringFields)
+                .ToListAsync(cancellationToken);
+            var ids = new List<Guid>(alerts.Count);
+            foreach (var alert in alerts)
+            {
+                ids.Add(await AddAsync(db, alert, eventKey, data, idempotencyKey, cancellationToken));
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            if (ids.Count > 0)
+            {
+                signal.Notify();
+            }
+            return new DeliveryCommandResult(DeliveryCommandStatus.Accepted, ids);
+        });
     }
 
     /// <summary>
@@ -255,8 +263,9 @@ public sealed partial class DeliveryService(
         {
             return refusal;
         }
+        var since = Comparable(db, sinceUtc);
         var ids = await queue.RequeueAsync(db,
-            db.Deliveries.Where(d => d.AlertId == alertId && d.Status == DeliveryStatus.Failed && d.CreatedAtUtc >= sinceUtc), cancellationToken);
+            db.Deliveries.Where(d => d.AlertId == alertId && d.Status == DeliveryStatus.Failed && d.CreatedAtUtc >= since), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (ids.Count > 0)
         {
@@ -305,12 +314,14 @@ public sealed partial class DeliveryService(
         {
             rows = rows.Where(d => d.Status == status);
         }
-        if (query.FromUtc is { } from)
+        if (query.FromUtc is { } fromUtc)
         {
+            var from = Comparable(db, fromUtc);
             rows = rows.Where(d => d.CreatedAtUtc >= from);
         }
-        if (query.ToUtc is { } to)
+        if (query.ToUtc is { } toUtc)
         {
+            var to = Comparable(db, toUtc);
             rows = rows.Where(d => d.CreatedAtUtc < to);
         }
         if (query.BeforeId is long before)
@@ -392,6 +403,44 @@ public sealed partial class DeliveryService(
         key is null ? null
         : key.Length is 0 or > IdempotencyKeyMaxLength ? $"Idempotency-Key must be 1 to {IdempotencyKeyMaxLength} characters."
         : null;
+
+    /// <summary>Fires run again after a lost race, at most: a second run finds what the winner committed.</summary>
+    private const int FireRuns = 3;
+
+    /// <summary>
+    /// Runs a fire again when it lost a race on PostgreSQL, where a fire's transaction takes no lock before its look-ups:
+    /// two fires with one Idempotency-Key can both find no earlier delivery, and the unique index (AlertId,
+    /// IdempotencyKey) refuses the later insert once the earlier commits (23505); run again, the later fire finds the
+    /// earlier's delivery and answers it. Likewise an alert deleted between the look-up and the insert (23503): run
+    /// again, it is not found. On SQLite neither happens: BEGIN IMMEDIATE takes the write lock before the look-ups.
+    /// </summary>
+    private static async Task<DeliveryCommandResult> RetriedOnLostRaceAsync(Func<Task<DeliveryCommandResult>> fire)
+    {
+        for (var run = 1; ; run++)
+        {
+            try
+            {
+                return await fire();
+            }
+            catch (DbUpdateException ex) when (run < FireRuns
+                && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation })
+            {
+                // the transaction is rolled back; run again
+            }
+        }
+    }
+
+    /// <summary>
+    /// A time to compare stored times with. PostgreSQL stores microseconds and Npgsql cuts a parameter's finer part off, so
+    /// a time between two microseconds would compare as the earlier one: it is taken as the next one instead (the same
+    /// answer for <c>&gt;=</c> and <c>&lt;</c>). SQLite keeps every tick.
+    /// </summary>
+    private static DateTime Comparable(PortalDbContext db, DateTime time)
+    {
+        const long TicksPerMicrosecond = TimeSpan.TicksPerMillisecond / 1000;
+        var extra = time.Ticks % TicksPerMicrosecond;
+        return !db.Database.IsNpgsql() || extra == 0 ? time : time.AddTicks(TicksPerMicrosecond - extra);
+    }
 
     /// <summary>No scope: a person in the portal, who reaches every alert.</summary>
     private async Task<bool> CoversAsync(Guid? scope, Guid workspaceId, CancellationToken cancellationToken) =>

@@ -55,6 +55,26 @@ public sealed partial class DeliveryWorker(
 
     private readonly CancellationTokenSource abandon = new();
     private int inFlight;
+    private long lastRoundTicks;
+
+    /// <summary>True once the loop has started; it stays false when Webhooks:WorkerEnabled is off (this instance sends nothing).</summary>
+    public bool Running { get; private set; }
+
+    /// <summary>
+    /// When the loop last went round without an error (looked for due deliveries, or had no room for more), on its clock;
+    /// its start until then; null before it starts. What <see cref="DeliveryWorkerHealthCheck"/> reads.
+    /// </summary>
+    public DateTimeOffset? LastRoundAt => Volatile.Read(ref lastRoundTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    private void MarkRound() => Volatile.Write(ref lastRoundTicks, time.GetUtcNow().UtcTicks);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Here, not in the loop (which runs on a thread of its own): the health check counts from the start.
+        Running = options.CurrentValue.WorkerEnabled;
+        MarkRound();
+        return base.StartAsync(cancellationToken);
+    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -72,9 +92,9 @@ public sealed partial class DeliveryWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.CurrentValue.WorkerEnabled)
+        if (!Running)
         {
-            return;
+            return; // Webhooks:WorkerEnabled is off
         }
         var running = new List<Task>();
         var nextPrune = time.GetUtcNow();
@@ -90,16 +110,14 @@ public sealed partial class DeliveryWorker(
                     await PruneAsync(stoppingToken);
                 }
                 var room = settings.MaxConcurrency - Volatile.Read(ref inFlight);
-                if (room > 0)
+                // Not cancelled by the stop: rows claimed but never loaded would wait for their lease to end.
+                var claimed = room > 0 ? await queue.ClaimAsync(Math.Min(room, BatchSize), CancellationToken.None) : [];
+                MarkRound();
+                if (claimed.Count > 0)
                 {
-                    // Not cancelled by the stop: rows claimed but never loaded would wait for their lease to end.
-                    var claimed = await queue.ClaimAsync(Math.Min(room, BatchSize), CancellationToken.None);
-                    if (claimed.Count > 0)
-                    {
-                        Interlocked.Add(ref inFlight, claimed.Count);
-                        running.Add(SendAsync(claimed));
-                        continue;
-                    }
+                    Interlocked.Add(ref inFlight, claimed.Count);
+                    running.Add(SendAsync(claimed));
+                    continue;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -178,6 +196,7 @@ public sealed partial class DeliveryWorker(
         {
             deleted = await queue.PruneAsync(cancellationToken);
             total += deleted;
+            MarkRound(); // a long prune (a first one over a big log) is progress, not a stuck loop
         }
         while (deleted == DeliveryQueue.PruneChunk);
         if (total > 0)
