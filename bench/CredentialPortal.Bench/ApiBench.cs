@@ -50,7 +50,7 @@ internal static class ApiBench
         var services = portal.Services;
         var credentials = services.GetRequiredService<CredentialService>();
         var address = AddressOf(portal);
-        Console.WriteLine($"Portal on {address} (Production, Kestrel, the bench file; Api:PermitsPerMinute raised so the limiter admits the runs)");
+        Console.WriteLine($"Portal on {address} (Production, Kestrel, {database.Location}; Api:PermitsPerMinute raised so the limiter admits the runs)");
 
         // The entity whose credential the throughput run reads: the default workspace, with a credential of the fill.
         var first = (await credentials.ListAsync(new CredentialListQuery(PageSize: 1))).Items[0];
@@ -217,7 +217,7 @@ internal static class ApiBench
     }
 
     /// <summary>
-    /// The portal as Program runs it, on the bench's file and key ring, with the token and a raised per-token limit;
+    /// The portal as Program runs it, on the bench's database (Database:Provider, ConnectionStrings:Portal) and key ring, with the token and a raised per-token limit;
     /// <paramref name="settings"/> add to or override that configuration, <paramref name="map"/> adds baseline routes.
     /// </summary>
     internal static async Task<WebApplication> StartPortalAsync(BenchDatabase database, IReadOnlyDictionary<string, string?>? settings = null,
@@ -231,6 +231,7 @@ internal static class ApiBench
         });
         var configuration = new Dictionary<string, string?>
         {
+            ["Database:Provider"] = database.Database.Provider.ToString(),
             ["ConnectionStrings:Portal"] = database.ConnectionString,
             ["DataProtection:KeysPath"] = database.KeysPath,
             ["Seed:ApiToken"] = Token,

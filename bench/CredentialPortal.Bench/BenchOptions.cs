@@ -37,10 +37,9 @@ internal sealed record BenchOptions(
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/CredentialPortal.Bench -- [BenchmarkDotNet options, e.g. --filter *List*]
                dotnet run -c Release --project bench/CredentialPortal.Bench -- --api|--browser|--delivery [options]
-        Common to the whole-system modes (the file the portal runs on):
+        Common to the whole-system modes (the database the portal runs on):
           --rows N        credentials to insert (default 100000; 1000 with --delivery)
           --no-analyze    skip ANALYZE after the fill (as a production file that never ran it)
-          --keep          keep the database file (path printed) to inspect with sqlite3
         Browser mode (the published portal on the filled file, timed in Chromium):
           --browser          navigation -> first rows and click -> rows changed on the Webhook Credentials tab, next to a
                              static HTML table of the same rows and the bare service call
@@ -67,7 +66,7 @@ internal sealed record BenchOptions(
         var modes = args.Where(Modes.ContainsKey).Distinct().ToList();
         if (modes.Count != 1)
         {
-            Console.Error.WriteLine($"One mode at a time.\n{Usage}");
+            Console.Error.WriteLine($"One mode at a time.\n{Usage}\n{BenchProvider.Usage}");
             return null;
         }
         var options = new BenchOptions(Modes[modes[0]]);
@@ -115,7 +114,7 @@ internal sealed record BenchOptions(
                     options = options with { LatencySeconds = latencySeconds };
                     break;
                 default:
-                    Console.Error.WriteLine(args[i] is "-h" or "--help" ? Usage : $"Unexpected argument '{args[Math.Min(i, args.Length - 1)]}'.\n{Usage}");
+                    Console.Error.WriteLine((args[i] is "-h" or "--help" ? "" : $"Unexpected argument '{args[Math.Min(i, args.Length - 1)]}'.\n") + Usage + "\n" + BenchProvider.Usage);
                     return null;
             }
         }

@@ -50,7 +50,7 @@ internal static class BrowserBench
     public static async Task<int> RunAsync(BenchDatabase database, BenchOptions options)
     {
         var repository = FindRepository();
-        var portal = options.PortalFolder ?? await PublishAsync(repository, Path.Combine(Path.GetDirectoryName(database.DatabasePath)!, "publish"));
+        var portal = options.PortalFolder ?? await PublishAsync(repository, Path.Combine(database.Folder, "publish"));
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}/";
         using var server = StartPortal(portal, port, database);
@@ -320,7 +320,8 @@ internal static class BrowserBench
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ConnectionStrings__Portal"] = $"Data Source={database.DatabasePath}";
+        start.Environment["Database__Provider"] = database.Database.Provider.ToString();
+        start.Environment["ConnectionStrings__Portal"] = database.ConnectionString;
         start.Environment["DataProtection__KeysPath"] = database.KeysPath;
         start.Environment["Seed__AdminEmail"] = AdminEmail;
         start.Environment["Seed__AdminPassword"] = AdminPassword;

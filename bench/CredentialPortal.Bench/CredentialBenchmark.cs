@@ -1,22 +1,21 @@
+using System.Data.Common;
 using BenchmarkDotNet.Attributes;
-using CredentialPortal.Data;
 using CredentialPortal.Features.Credentials;
-using Microsoft.Data.Sqlite;
 
 namespace CredentialPortal.Bench;
 
 /// <summary>
 /// A <see cref="CredentialService"/> call (each subclass's <c>Portal</c>) beside the baseline <see cref="Raw"/>: the very
 /// SQL that call sent, prepared once on one open connection, whose cost EF, the context and the pool add to. Both
-/// read the run's shared file of <see cref="Rows"/> credentials. Setup checks the answer once and throws when it is
-/// wrong, so that a fast wrong answer cannot pass as a result.
+/// read the run's shared database of <see cref="Rows"/> credentials (SQLite, or PostgreSQL: see <see cref="BenchProvider"/>).
+/// Setup checks the answer once and throws when it is wrong, so that a fast wrong answer cannot pass as a result.
 /// </summary>
 public abstract class CredentialBenchmark
 {
     public const int Rows = 100_000;
 
     private BenchDatabase database = null!;
-    private SqliteConnection connection = null!;
+    private DbConnection connection = null!;
     private RawQuery replay = null!;
 
     /// <summary>Resolved once: a lookup per call would be charged to the portal.</summary>
@@ -29,7 +28,7 @@ public abstract class CredentialBenchmark
     protected abstract Task<int> CallAsync();
 
     /// <summary>Compares the call's answer with the plainest SQL for it, on <paramref name="raw"/>; returns what differs, or null.</summary>
-    protected abstract Task<string?> CheckAsync(SqliteConnection raw);
+    protected abstract Task<string?> CheckAsync(DbConnection raw);
 
     [GlobalSetup]
     public Task SetupAsync() => SetupAsync(printPlan: false);
@@ -42,15 +41,8 @@ public abstract class CredentialBenchmark
     {
         database = await BenchDatabase.OpenSharedAsync(Rows);
         Credentials = database.Credentials;
-        connection = new SqliteConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        // The app's connections map the file into memory (a non-query, so not recorded): the raw one does the same,
-        // or the comparison would measure page cache misses, not the SQL.
-        await using (var pragmas = connection.CreateCommand())
-        {
-            pragmas.CommandText = SqliteConnectionPragmas.Sql;
-            await pragmas.ExecuteNonQueryAsync();
-        }
+        // With the app's connection settings (SQLite's pragmas), or the comparison would measure them, not the SQL.
+        connection = await database.OpenConnectionAsync();
 
         var rows = 0;
         var recorded = await database.Recorder.CaptureAsync(async () => rows = await CallAsync());

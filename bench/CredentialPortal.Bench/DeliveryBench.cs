@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -24,7 +25,8 @@ namespace CredentialPortal.Bench;
 /// <item>fires accepted per second (POST /api/v1/alerts/{id}/fire with the token; a raw 202 endpoint; DeliveryService
 /// in-process), one at a time and 32 at a time;</item>
 /// <item>delivered per second end to end (accepted, committed, claimed, sent, recorded) next to raw HttpClient POSTs of
-/// the same bodies to the same receiver, with the process's CPU per delivery. Target: at least 2,000/s;</item>
+/// the same bodies to the same receiver, with the process's CPU per delivery; on PostgreSQL also with two instances on
+/// the one database (a second host in this process, its own worker). Target: at least 2,000/s;</item>
 /// <item>accept -> first attempt at 100 fires/s, paced. Target: p99 at most 50 ms;</item>
 /// <item>a breakdown on a second host without the worker: CPU per fire alone, then per delivery for claim, send and
 /// record, one batch at a time.</item>
@@ -53,6 +55,7 @@ internal static class DeliveryBench
         var settings = new Dictionary<string, string?> { ["Webhooks:AllowPrivateNetworks"] = "true" };
         var run = new Run(receiver);
         double delivered, p99;
+        double? deliveredByTwo = null;
         await using (var portal = await ApiBench.StartPortalAsync(database, settings, app => app.MapPost(RawFirePath, ([FromBody] JsonElement data) =>
                    {
                        var id = Guid.NewGuid();
@@ -67,13 +70,27 @@ internal static class DeliveryBench
             Console.WriteLine($"Alert {run.AlertId}: POST to the receiver with the credential {run.CredentialType}; the fire's body: {FireBody}");
 
             await AcceptRatesAsync(run, address, options);
-            delivered = await DeliveredAsync(run, address, options);
+            var raw = await RawDeliveredAsync(run, options);
+            delivered = await DeliveredAsync(run, [address], options, "api");
+            if (database.IsPostgres)
+            {
+                // Several instances on one database: a second host in this process with its own delivery worker; the
+                // callers spread their fires over both, and both workers claim from the one queue.
+                await using var second = await ApiBench.StartPortalAsync(database, settings);
+                var secondAddress = ApiBench.AddressOf(second);
+                Console.WriteLine($"  a second instance on {secondAddress} (the same database, its own delivery worker); warm-up first");
+                await DeliveredAsync(run, [secondAddress], options with { Fires = Math.Min(options.Fires, 500) }, label: null);
+                deliveredByTwo = await DeliveredAsync(run, [address, secondAddress], options, "api x2");
+                await second.StopAsync();
+            }
+            Console.WriteLine($"  deliveries/s side by side: raw HttpClient {raw:F0}, one instance {delivered:F0}"
+                + (deliveredByTwo is { } two ? $", two instances {two:F0}" : ""));
             p99 = await LatencyAsync(run, address, options);
             await portal.StopAsync(); // lets the worker end as in production, rather than being cancelled by dispose
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Breakdown: a second host on the same file with Webhooks:WorkerEnabled=false (load average {BenchProgram.LoadAverage()})");
+        Console.WriteLine($"Breakdown: a second host on the same database with Webhooks:WorkerEnabled=false (load average {BenchProgram.LoadAverage()})");
         await using (var quiet = await ApiBench.StartPortalAsync(database, new Dictionary<string, string?>(settings) { ["Webhooks:WorkerEnabled"] = "false" }))
         {
             run.Use(quiet.Services, run.AlertId);
@@ -83,7 +100,8 @@ internal static class DeliveryBench
 
         var correct = await CheckAllAsync(run, database);
         var verdict = (delivered >= TargetDeliveredPerSecond ? "TARGET MET" : "TARGET MISSED")
-            + $": {delivered:F0} deliveries/s end to end (target >= {TargetDeliveredPerSecond:F0}/s); "
+            + $": {delivered:F0} deliveries/s end to end (target >= {TargetDeliveredPerSecond:F0}/s"
+            + (deliveredByTwo is { } byTwo ? $"; {byTwo:F0}/s with two instances" : "") + "); "
             + (p99 <= TargetP99Milliseconds ? "TARGET MET" : "TARGET MISSED")
             + $": p99 accept -> first attempt {p99:F1} ms at {LatencyRate} fires/s (target <= {TargetP99Milliseconds:F0} ms)"
             + (correct ? "" : "; DELIVERIES LOST OR FAILED");
@@ -97,6 +115,7 @@ internal static class DeliveryBench
         public IServiceProvider Services { get; private set; } = default!;
         public int AlertId { get; private set; }
         public string CredentialType { get; set; } = "";
+        public double RawCpuMsPerDelivery { get; set; } = double.NaN;
         public ConcurrentBag<Guid> Accepted { get; } = [];
         public int Failures;
         public string? FirstFailure;
@@ -262,7 +281,8 @@ internal static class DeliveryBench
 
     // ---- 2. Delivered per second, end to end ----
 
-    private static async Task<double> DeliveredAsync(Run run, string address, BenchOptions options)
+    /// <summary>The header of the end-to-end table and its floor: raw HttpClient POSTs of the same bodies to the receiver.</summary>
+    private static async Task<double> RawDeliveredAsync(Run run, BenchOptions options)
     {
         var n = options.Fires;
         var body = await run.Services.GetRequiredService<DeliveryService>().GetAsync(run.Accepted.First());
@@ -272,9 +292,13 @@ internal static class DeliveryBench
         Console.WriteLine($"2. Delivered per second end to end: {n} fires by {Callers} API callers as fast as they are accepted, until the receiver");
         Console.WriteLine($"   has seen every webhook-id and the table records every delivery Delivered; raw: HttpClient POSTs {n} bodies of {size} bytes");
         Console.WriteLine($"   to the same receiver, {Callers} at a time. CPU: the whole process (client, portal, receiver) / deliveries.");
-        Console.WriteLine("  path  load avg at start  accepted/s  received all s  recorded all s  delivered/s  CPU ms/delivery  alloc KB/delivery  load avg at end");
+        if (run.Services.GetRequiredService<PortalDatabase>().IsPostgres)
+        {
+            Console.WriteLine("   On PostgreSQL also with two instances (api x2): the callers alternate between them, each instance's worker delivers.");
+        }
+        Console.WriteLine("  path    load avg at start  accepted/s  received all s  recorded all s  delivered/s  CPU ms/delivery  alloc KB/delivery  load avg at end");
 
-        // Raw first: HttpClient straight to the receiver, the floor of sending.
+        // HttpClient straight to the receiver: the floor of sending.
         var rawLoad = BenchProgram.LoadAverage();
         var rawIds = Enumerable.Range(0, n).Select(i => $"raw_{Guid.NewGuid():N}").ToList();
         var start = Meter.Now();
@@ -301,18 +325,30 @@ internal static class DeliveryBench
             }));
         }
         var raw = Meter.Now().Since(start);
-        Console.WriteLine($"  raw   {rawLoad,17}  {"",10}  {raw.Seconds,14:F2}  {"",14}  {n / raw.Seconds,11:F0}  {raw.CpuMs / n,15:F3}  {raw.AllocatedKb / n,17:F1}  {BenchProgram.LoadAverage()}");
+        Console.WriteLine($"  raw     {rawLoad,17}  {"",10}  {raw.Seconds,14:F2}  {"",14}  {n / raw.Seconds,11:F0}  {raw.CpuMs / n,15:F3}  {raw.AllocatedKb / n,17:F1}  {BenchProgram.LoadAverage()}");
+        run.RawCpuMsPerDelivery = raw.CpuMs / n;
+        return n / raw.Seconds;
+    }
 
-        // The portal: accepted through the API, then claimed, sent and recorded by the worker.
+    /// <summary>
+    /// The portal: <see cref="BenchOptions.Fires"/> fires through the API of <paramref name="addresses"/> (the callers
+    /// take them in turn), accepted, then claimed, sent and recorded by the instances' workers; one table line under
+    /// <paramref name="label"/> (none for a warm-up).
+    /// </summary>
+    private static async Task<double> DeliveredAsync(Run run, IReadOnlyList<string> addresses, BenchOptions options, string? label)
+    {
+        var n = options.Fires;
         var load = BenchProgram.LoadAverage();
         var ids = new ConcurrentBag<Guid>();
-        start = Meter.Now();
-        using (var http = ApiBench.Client(address, Callers))
+        var clients = addresses.Select(a => ApiBench.Client(a, Callers)).ToList();
+        var start = Meter.Now();
+        try
         {
             var next = -1;
-            await Task.WhenAll(Enumerable.Range(0, Callers).Select(async _ =>
+            await Task.WhenAll(Enumerable.Range(0, Callers).Select(async caller =>
             {
                 await Task.Yield();
+                var http = clients[caller % clients.Count];
                 while (Interlocked.Increment(ref next) < n)
                 {
                     if (await FireAsync(run, http, run.FirePath) is { } id)
@@ -323,14 +359,21 @@ internal static class DeliveryBench
                 }
             }));
         }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
         var accepted = Meter.Now().Since(start);
         await run.Receiver.WaitForAsync(ids, DrainTimeout);
         var received = Meter.Now().Since(start);
         var drained = await DrainAsync(run, ids);
         var all = Meter.Now().Since(start);
         var rate = drained ? ids.Count / all.Seconds : 0;
-        Console.WriteLine($"  api   {load,17}  {ids.Count / accepted.Seconds,10:F0}  {received.Seconds,14:F2}  {all.Seconds,14:F2}  {rate,11:F0}  {all.CpuMs / ids.Count,15:F3}  {all.AllocatedKb / ids.Count,17:F1}  {BenchProgram.LoadAverage()}");
-        Console.WriteLine($"  the portal's CPU per delivery is {all.CpuMs / ids.Count / (raw.CpuMs / n):F1}x the raw POST's; over the run the process used {all.CpuMs / all.Seconds / 10:F0}% of one core ({Environment.ProcessorCount} cores)");
+        if (label is not null)
+        {
+            Console.WriteLine($"  {label,-6}  {load,17}  {ids.Count / accepted.Seconds,10:F0}  {received.Seconds,14:F2}  {all.Seconds,14:F2}  {rate,11:F0}  {all.CpuMs / ids.Count,15:F3}  {all.AllocatedKb / ids.Count,17:F1}  {BenchProgram.LoadAverage()}");
+            Console.WriteLine($"  {"",6}  the portal's CPU per delivery is {all.CpuMs / ids.Count / run.RawCpuMsPerDelivery:F1}x the raw POST's; over the run the process used {all.CpuMs / all.Seconds / 10:F0}% of one core ({Environment.ProcessorCount} cores)");
+        }
         return rate;
     }
 
@@ -435,9 +478,9 @@ internal static class DeliveryBench
             }
             Print(stage, single, Meter.Now().Since(start));
         }
-        await Step("EF: a context, its connection opened (pragmas)", db => db.Database.OpenConnectionAsync());
+        await Step(database.IsPostgres ? "EF: a context, its connection opened" : "EF: a context, its connection opened (pragmas)", db => db.Database.OpenConnectionAsync());
         await Step("EF: a context, read the alert (AsNoTracking)", db => db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == run.AlertId));
-        await Step("EF: a context, BEGIN IMMEDIATE + COMMIT, empty", async db =>
+        await Step($"EF: a context, {(database.IsPostgres ? "BEGIN" : "BEGIN IMMEDIATE")} + COMMIT, empty", async db =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             await transaction.CommitAsync();
@@ -509,8 +552,10 @@ internal static class DeliveryBench
         Print("claim + send + record", total, stages[0] + stages[1] + stages[2]);
         await DrainAsync(run, ids);
         await IdleAsync("after the stages");
-        Console.WriteLine("  raw SQL fire: what FireAsync asks of SQLite, on one open connection with the app's pragmas and prepared commands:");
-        Console.WriteLine("  BEGIN IMMEDIATE, read the alert, INSERT the row (not due, deleted afterwards), COMMIT.");
+        Console.WriteLine(database.IsPostgres
+            ? "  raw SQL fire: what FireAsync asks of PostgreSQL, on one open connection:"
+            : "  raw SQL fire: what FireAsync asks of SQLite, on one open connection with the app's pragmas and prepared commands:");
+        Console.WriteLine($"  {(database.IsPostgres ? "BEGIN" : "BEGIN IMMEDIATE")}, read the alert, INSERT the row (not due, deleted afterwards), COMMIT.");
         Console.WriteLine("  send includes the receiver's side, in the same process: compare with the raw line of 2.");
     }
 
@@ -554,33 +599,43 @@ internal static class DeliveryBench
 
     /// <summary>
     /// The database work of a fire without EF: the transaction, the alert read and the insert of a delivery row (never
-    /// due, so no one claims it; deleted at the end).
+    /// due, so no one claims it; deleted at the end). The same SQL on both engines but for the values' types and
+    /// SQLite's BEGIN IMMEDIATE (which takes the write lock up front, as the app's fire does there).
     /// </summary>
     private static async Task RawFiresAsync(BenchDatabase database, int alertId, int count)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using (var pragmas = connection.CreateCommand())
+        var postgres = database.IsPostgres;
+        await using var connection = await database.OpenConnectionAsync();
+        DbCommand Command(string sql)
         {
-            pragmas.CommandText = SqliteConnectionPragmas.Sql;
-            await pragmas.ExecuteNonQueryAsync();
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return command;
         }
-        await using var begin = connection.CreateCommand();
-        begin.CommandText = "BEGIN IMMEDIATE";
-        await using var commit = connection.CreateCommand();
-        commit.CommandText = "COMMIT";
-        await using var read = connection.CreateCommand();
-        read.CommandText = "SELECT * FROM Alerts WHERE Id = $id LIMIT 1";
-        read.Parameters.AddWithValue("$id", alertId);
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO Deliveries (PublicId, AlertId, IsTest, Status, Body, CreatedAtUtc, DueAtUtc, ScheduleStep, AttemptCount)
-            VALUES ($publicId, $alertId, 0, 0, $body, $now, '9999-12-31 00:00:00', 0, 0)
-            """;
-        var publicId = insert.Parameters.Add("$publicId", Microsoft.Data.Sqlite.SqliteType.Text);
-        insert.Parameters.AddWithValue("$alertId", alertId);
-        var body = insert.Parameters.Add("$body", Microsoft.Data.Sqlite.SqliteType.Text);
-        var now = insert.Parameters.Add("$now", Microsoft.Data.Sqlite.SqliteType.Text);
+        DbParameter Parameter(DbCommand command, string name, object? value = null)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+            return parameter;
+        }
+        // Never due: SQLite keeps dates as sortable text, PostgreSQL as timestamptz.
+        object never = postgres ? new DateTime(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc) : "9999-12-31 00:00:00";
+        await using var begin = Command(postgres ? "BEGIN" : "BEGIN IMMEDIATE");
+        await using var commit = Command("COMMIT");
+        await using var read = Command("""SELECT * FROM "Alerts" WHERE "Id" = @id LIMIT 1""");
+        Parameter(read, "@id", alertId);
+        await using var insert = Command("""
+            INSERT INTO "Deliveries" ("PublicId", "AlertId", "IsTest", "Status", "Body", "CreatedAtUtc", "DueAtUtc", "ScheduleStep", "AttemptCount")
+            VALUES (@publicId, @alertId, @isTest, 0, @body, @now, @never, 0, 0)
+            """);
+        var publicId = Parameter(insert, "@publicId");
+        Parameter(insert, "@alertId", alertId);
+        Parameter(insert, "@isTest", false);
+        var body = Parameter(insert, "@body");
+        var now = Parameter(insert, "@now");
+        Parameter(insert, "@never", never);
         var template = new string('x', 361);
         for (var i = 0; i < count; i++)
         {
@@ -595,14 +650,14 @@ internal static class DeliveryBench
                     }
                 }
             }
-            publicId.Value = Guid.NewGuid().ToString().ToUpperInvariant();
+            publicId.Value = postgres ? Guid.NewGuid() : Guid.NewGuid().ToString().ToUpperInvariant();
             body.Value = template;
-            now.Value = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
+            now.Value = postgres ? DateTime.UtcNow : DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
             await insert.ExecuteNonQueryAsync();
             await commit.ExecuteNonQueryAsync();
         }
-        await using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM Deliveries WHERE DueAtUtc = '9999-12-31 00:00:00'";
+        await using var delete = Command("""DELETE FROM "Deliveries" WHERE "DueAtUtc" = @never""");
+        Parameter(delete, "@never", never);
         await delete.ExecuteNonQueryAsync();
     }
 
@@ -611,8 +666,8 @@ internal static class DeliveryBench
     {
         var accepted = run.Accepted.Distinct().ToList();
         var unseen = accepted.Count(id => run.Receiver.FirstSeen(id) is null);
-        var notDelivered = Convert.ToInt64(await database.ExecuteScalarAsync("SELECT COUNT(*) FROM Deliveries WHERE Status <> 2"), System.Globalization.CultureInfo.InvariantCulture);
-        var rows = Convert.ToInt64(await database.ExecuteScalarAsync("SELECT COUNT(*) FROM Deliveries"), System.Globalization.CultureInfo.InvariantCulture);
+        var notDelivered = Convert.ToInt64(await database.ExecuteScalarAsync("""SELECT COUNT(*) FROM "Deliveries" WHERE "Status" <> 2"""), System.Globalization.CultureInfo.InvariantCulture);
+        var rows = Convert.ToInt64(await database.ExecuteScalarAsync("""SELECT COUNT(*) FROM "Deliveries" """), System.Globalization.CultureInfo.InvariantCulture);
         Console.WriteLine();
         Console.WriteLine($"Check: {accepted.Count} deliveries accepted, {rows} rows; {unseen} never reached the receiver; {notDelivered} rows not Delivered; "
             + $"{run.Receiver.Repeats} repeated attempts; {run.Failures} fire requests failed"

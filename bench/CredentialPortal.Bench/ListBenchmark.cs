@@ -1,6 +1,7 @@
+using System.Data.Common;
 using BenchmarkDotNet.Attributes;
 using CredentialPortal.Features.Credentials;
-using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace CredentialPortal.Bench;
 
@@ -21,29 +22,40 @@ public abstract class ListBenchmark : CredentialBenchmark
 
     protected override async Task<int> CallAsync() => (await Portal()).Items.Count;
 
-    /// <summary>The plainest SQL for the page (LIKE and OFFSET, no index tricks): a bad reverse walk or an FTS miss shows.</summary>
-    protected override async Task<string?> CheckAsync(SqliteConnection raw)
+    /// <summary>
+    /// The plainest SQL for the page (LIKE and OFFSET, no index tricks): a bad reverse walk or a name index miss shows.
+    /// The same text on both engines but for LIKE, which folds ASCII case on SQLite, and is ILIKE on PostgreSQL.
+    /// </summary>
+    protected override async Task<string?> CheckAsync(DbConnection raw)
     {
         var page = await Portal();
         var fragment = Query.Search?.Trim();
-        var where = string.IsNullOrEmpty(fragment) ? "" : "WHERE Name LIKE $pattern";
+        var like = raw is NpgsqlConnection ? "ILIKE" : "LIKE";
+        var where = string.IsNullOrEmpty(fragment) ? "" : $"WHERE \"Name\" {like} @pattern";
         var order = (Query.SortBy, Query.Descending) switch
         {
-            (CredentialSort.Name, false) => "Name, Id",
-            (CredentialSort.Name, true) => "Name DESC, Id DESC",
-            (CredentialSort.Type, false) => "Type, LastModifiedUtc DESC, Id DESC",
-            (CredentialSort.Type, true) => "Type DESC, LastModifiedUtc, Id",
-            (_, false) => "LastModifiedUtc, Id",
-            (_, true) => "LastModifiedUtc DESC, Id DESC",
+            (CredentialSort.Name, false) => "\"Name\", \"Id\"",
+            (CredentialSort.Name, true) => "\"Name\" DESC, \"Id\" DESC",
+            (CredentialSort.Type, false) => "\"Type\", \"LastModifiedUtc\" DESC, \"Id\" DESC",
+            (CredentialSort.Type, true) => "\"Type\" DESC, \"LastModifiedUtc\", \"Id\"",
+            (_, false) => "\"LastModifiedUtc\", \"Id\"",
+            (_, true) => "\"LastModifiedUtc\" DESC, \"Id\" DESC",
         };
         await using var command = raw.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM Credentials {where}; SELECT Id FROM Credentials {where} ORDER BY {order} LIMIT $take OFFSET $skip";
-        command.Parameters.AddWithValue("$pattern", $"%{fragment}%");
-        command.Parameters.AddWithValue("$take", Query.PageSize);
-        command.Parameters.AddWithValue("$skip", Query.Page * Query.PageSize);
+        command.CommandText = $"SELECT COUNT(*) FROM \"Credentials\" {where}; SELECT \"Id\" FROM \"Credentials\" {where} ORDER BY {order} LIMIT @take OFFSET @skip";
+        void Add(string name, object value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        Add("@pattern", $"%{fragment}%");
+        Add("@take", Query.PageSize);
+        Add("@skip", Query.Page * Query.PageSize);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        var count = reader.GetInt32(0);
+        var count = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
         await reader.NextResultAsync();
         var ids = new List<int>();
         while (await reader.ReadAsync())

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using BenchmarkDotNet.Attributes;
 using CredentialPortal.Features.Credentials;
-using Microsoft.Data.Sqlite;
 
 namespace CredentialPortal.Bench;
 
@@ -17,7 +17,7 @@ public class OpenForEditBenchmarks : CredentialBenchmark
 
     protected override async Task<int> CallAsync() => await Portal() is null ? 0 : 1;
 
-    protected override async Task<string?> CheckAsync(SqliteConnection raw)
+    protected override async Task<string?> CheckAsync(DbConnection raw)
     {
         var edit = await Portal();
         // Every row of the fill has the client id ending in 0001: its hint comes back (the client id is not decrypted to open the form).

@@ -14,21 +14,28 @@ internal static class BenchProgram
     public static async Task<int> Main(string[] args)
     {
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-        if (args.Any(BenchOptions.Modes.ContainsKey))
+        // --provider and --postgres go to the environment, where BenchmarkDotNet's benchmark processes find them too.
+        if (BenchProvider.Take(args) is not { } rest)
         {
-            return BenchOptions.Parse(args) is { } options ? await RunSystemAsync(options) : 2;
+            return 2;
         }
-        return RunBenchmarks(args);
+        if (rest.Any(BenchOptions.Modes.ContainsKey))
+        {
+            return BenchOptions.Parse([.. rest]) is { } options ? await RunSystemAsync(options) : 2;
+        }
+        var keep = rest.Remove("--keep");
+        return await RunBenchmarksAsync([.. rest], keep);
     }
 
     /// <summary>
     /// Runs the benchmarks that the arguments select (all of them when there are none, rather than BenchmarkDotNet's
-    /// interactive menu), on one file filled by the first setup; 1 when a benchmark failed (a wrong answer throws).
+    /// interactive menu), on one database filled by the first setup; 1 when a benchmark failed (a wrong answer throws).
     /// </summary>
-    private static int RunBenchmarks(string[] args)
+    private static async Task<int> RunBenchmarksAsync(string[] args, bool keep)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "credportal-bench", Guid.NewGuid().ToString("N"));
+        var folder = BenchDatabase.NewFolder();
         Environment.SetEnvironmentVariable(BenchDatabase.SharedFolderVariable, folder);
+        Console.WriteLine($"Database: {BenchProvider.Current}" + (keep ? $", kept after the run: {BenchDatabase.LocationOf(folder)}" : ""));
         try
         {
             var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly)
@@ -37,7 +44,10 @@ internal static class BenchProgram
         }
         finally
         {
-            BenchDatabase.DeleteFolder(folder);
+            if (!keep)
+            {
+                await BenchDatabase.DeleteAsync(folder);
+            }
         }
     }
 
@@ -49,14 +59,14 @@ internal static class BenchProgram
         var clock = Stopwatch.StartNew();
         await using var database = await BenchDatabase.CreateAsync();
         database.Keep = options.Keep;
-        var sqliteVersion = await database.ExecuteScalarAsync("SELECT sqlite_version()");
+        var engine = await database.EngineAsync();
         Console.WriteLine(options.Mode switch
         {
             SystemMode.Browser => $"CredentialPortal browser bench: {options.Rows} credentials, the published portal in Chromium",
             SystemMode.Delivery => $"CredentialPortal delivery bench: {options.Rows} credentials, the portal on Kestrel at 127.0.0.1, webhooks to a loopback receiver",
             _ => $"CredentialPortal API bench: {options.Rows} credentials, the portal on Kestrel at 127.0.0.1, a token",
         });
-        Console.WriteLine($"{RuntimeInformation.FrameworkDescription}, SQLite {sqliteVersion}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}");
+        Console.WriteLine($"{RuntimeInformation.FrameworkDescription}, {engine}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}");
         Console.WriteLine($"Load average at start: {LoadAverage()}");
         await database.PrepareAsync(options.Rows, options.Analyze);
 
@@ -79,7 +89,7 @@ internal static class BenchProgram
                 break;
         }
         Console.WriteLine($"Total run time: {clock.Elapsed.TotalSeconds:F1} s; load average at end: {LoadAverage()}"
-            + (options.Keep ? $"; database kept at {database.DatabasePath}" : ""));
+            + (options.Keep ? $"; database kept: {database.Location} (keys in {database.KeysPath})" : ""));
         if (verdict is not null)
         {
             Console.WriteLine(verdict);

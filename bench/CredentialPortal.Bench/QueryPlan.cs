@@ -1,21 +1,26 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace CredentialPortal.Bench;
 
-/// <summary>Prints the SQL a call sent with SQLite's EXPLAIN QUERY PLAN, and flags what may grow with the table.</summary>
+/// <summary>
+/// Prints the SQL a call sent with its plan (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN), and flags what may
+/// grow with the table.
+/// </summary>
 internal static partial class QueryPlan
 {
-    public static void Print(string label, SqliteConnection connection, IReadOnlyList<RecordedCommand> recorded)
+    public static void Print(string label, DbConnection connection, IReadOnlyList<RecordedCommand> recorded)
     {
-        Console.WriteLine($"== {label}: SQL as EF sent it (the raw path replays it verbatim) and EXPLAIN QUERY PLAN");
+        var postgres = connection is NpgsqlConnection;
+        Console.WriteLine($"== {label}: SQL as EF sent it (the raw path replays it verbatim) and {(postgres ? "EXPLAIN" : "EXPLAIN QUERY PLAN")}");
         foreach (var command in recorded)
         {
-            var plan = Explain(connection, command);
+            var plan = postgres ? ExplainPostgres(connection, command) : Explain(connection, command);
             Console.WriteLine(Indent(command.Describe()));
             Console.WriteLine("   QUERY PLAN");
             Console.WriteLine(Indent(string.Join('\n', plan)));
-            foreach (var concern in Concerns(plan))
+            foreach (var concern in postgres ? PostgresConcerns(plan) : Concerns(plan))
             {
                 Console.WriteLine($"   !! {concern}");
             }
@@ -23,7 +28,7 @@ internal static partial class QueryPlan
     }
 
     /// <summary>EXPLAIN QUERY PLAN of one recorded command, as an indented tree.</summary>
-    private static List<string> Explain(SqliteConnection connection, RecordedCommand recorded)
+    private static List<string> Explain(DbConnection connection, RecordedCommand recorded)
     {
         using var command = RawQuery.CreateCommand(connection, recorded, prefix: "EXPLAIN QUERY PLAN ");
         using var reader = command.ExecuteReader();
@@ -56,6 +61,36 @@ internal static partial class QueryPlan
                 yield return $"table scan: {step}";
             }
             if (step.Contains("USE TEMP B-TREE", StringComparison.Ordinal))
+            {
+                yield return $"sort outside an index: {step} (costly unless it sorts one page's rows only)";
+            }
+        }
+    }
+
+    /// <summary>PostgreSQL's EXPLAIN (estimates, nothing run), one line per row.</summary>
+    private static List<string> ExplainPostgres(DbConnection connection, RecordedCommand recorded)
+    {
+        using var command = RawQuery.CreateCommand(connection, recorded, prefix: "EXPLAIN ");
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            lines.Add(reader.GetString(0));
+        }
+        return lines;
+    }
+
+    /// <summary>The same concerns in PostgreSQL's words: a sequential scan of Credentials, or a sort node.</summary>
+    private static IEnumerable<string> PostgresConcerns(IReadOnlyList<string> plan)
+    {
+        foreach (var step in plan.Select(l => l.TrimStart(' ', '-', '>')))
+        {
+            if (step.StartsWith("Seq Scan on \"Credentials\"", StringComparison.Ordinal))
+            {
+                yield return $"table scan: {step}";
+            }
+            // A node ("Sort  (cost=...)"), not its "Sort Key:" detail line.
+            if (step.StartsWith("Sort  (", StringComparison.Ordinal) || step.StartsWith("Incremental Sort  (", StringComparison.Ordinal))
             {
                 yield return $"sort outside an index: {step} (costly unless it sorts one page's rows only)";
             }

@@ -1,16 +1,16 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace CredentialPortal.Bench;
 
 /// <summary>
-/// The commands one service call executed, prepared once on an open connection and replayed as they are:
-/// the floor that EF, the context and the connection pool add their cost to.
+/// The commands one service call executed, prepared once on an open connection (SQLite's or Npgsql's) and replayed as
+/// they are: the floor that EF, the context and the connection pool add their cost to.
 /// </summary>
 internal sealed class RawQuery : IDisposable
 {
-    private readonly List<SqliteCommand> commands;
+    private readonly List<DbCommand> commands;
 
-    public RawQuery(SqliteConnection connection, IReadOnlyList<RecordedCommand> recorded)
+    public RawQuery(DbConnection connection, IReadOnlyList<RecordedCommand> recorded)
     {
         commands = recorded.Select(r => CreateCommand(connection, r)).ToList();
         foreach (var command in commands)
@@ -40,13 +40,16 @@ internal sealed class RawQuery : IDisposable
     }
 
     /// <summary>The recorded command on <paramref name="connection"/>, its text after <paramref name="prefix"/>.</summary>
-    public static SqliteCommand CreateCommand(SqliteConnection connection, RecordedCommand recorded, string prefix = "")
+    public static DbCommand CreateCommand(DbConnection connection, RecordedCommand recorded, string prefix = "")
     {
         var command = connection.CreateCommand();
         command.CommandText = prefix + recorded.Text;
         foreach (var (name, value) in recorded.Parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
         }
         return command;
     }
