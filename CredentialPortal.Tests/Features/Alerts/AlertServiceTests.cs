@@ -277,6 +277,8 @@ public class AlertServiceTests
         Assert.Equal(["A secret header needs a value."], (await database.Alerts.UpdateAsync(id, edit)).Errors!["Headers[0].Value"]);
     }
 
+    // Headers an earlier version wrote exist only in an upgraded SQLite database; PostgreSQL starts with this version.
+    [Trait("Provider", "Sqlite")]
     [Fact]
     public async Task An_alert_saved_before_secret_headers_existed_reads_its_headers_as_plain()
     {

@@ -35,7 +35,7 @@ public sealed class ApiTokenServiceTests : IAsyncLifetime
         var row = await db.Set<ApiToken>().SingleAsync(t => t.Name == "first");
         Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(first)), row.Hash);
         Assert.Equal(first[..ApiTokenService.PrefixLength], row.Prefix);
-        SqliteFileScan.AssertAbsent(database, first, first["cpt_".Length..], second);
+        StoredTextScan.AssertAbsent(database, first, first["cpt_".Length..], second);
 
         async Task<string> CreateAsync(string name) => (await Tokens.CreateAsync(
             new ApiTokenInput(name, HierarchyDefaults.PlatformId, null), "admin@portal.test")).Token!;
@@ -145,7 +145,7 @@ public sealed class ApiTokenServiceTests : IAsyncLifetime
         Assert.Equal(HierarchyDefaults.PlatformId, row.ScopeEntityId);
         Assert.Null(row.ExpiresUtc);
         Assert.Equal(ApiTokenCheckStatus.Valid, (await Tokens.CheckAsync(seed)).Status);
-        SqliteFileScan.AssertAbsent(database, seed);
+        StoredTextScan.AssertAbsent(database, seed);
     }
 
     [Fact]

@@ -42,7 +42,10 @@ public sealed class CredentialListingTests : IAsyncLifetime
     {
         await using var db = await database.CreateDbContextAsync();
         var pattern = "%" + query.Search!.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-        var matches = db.Credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"));
+        // The plainest case-insensitive match on each engine: SQLite's LIKE; PostgreSQL's ILIKE, on a deterministic collation.
+        var matches = TestProvider.IsPostgres
+            ? db.Credentials.Where(c => EF.Functions.ILike(EF.Functions.Collate(c.Name, PostgresPortalDbContext.SearchCollation), pattern, "\\"))
+            : db.Credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"));
         IQueryable<Credential> ordered = (query.SortBy, query.Descending) switch
         {
             (CredentialSort.Name, false) => matches.OrderBy(c => c.Name).ThenBy(c => c.Id),
@@ -73,6 +76,8 @@ public sealed class CredentialListingTests : IAsyncLifetime
         Assert.Equal(listing.TotalCount, page.TotalCount);
     }
 
+    // A SQLite connection setting.
+    [Trait("Provider", "Sqlite")]
     [Fact]
     public async Task Every_connection_the_app_opens_reads_memory_mapped()
     {

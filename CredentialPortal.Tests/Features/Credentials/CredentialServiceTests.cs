@@ -140,13 +140,16 @@ public sealed class CredentialServiceTests : IAsyncLifetime
         List<int> expected;
         await using (var db = await database.CreateDbContextAsync())
         {
-            var matches = db.Credentials.Where(c => c.Name.StartsWith("bulk"));
-            expected = await ((sort, descending) switch
+            // The database orders all rows; the matches are picked here, so that the expectation uses no LIKE (which
+            // PostgreSQL refuses on the case-insensitive name column).
+            var all = db.Credentials;
+            var ordered = await ((sort, descending) switch
             {
-                (CredentialSort.Name, false) => matches.OrderBy(c => c.Name).ThenBy(c => c.Id),
-                (CredentialSort.Type, true) => matches.OrderByDescending(c => c.Type).ThenBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
-                _ => matches.OrderByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
-            }).Select(c => c.Id).ToListAsync();
+                (CredentialSort.Name, false) => all.OrderBy(c => c.Name).ThenBy(c => c.Id),
+                (CredentialSort.Type, true) => all.OrderByDescending(c => c.Type).ThenBy(c => c.LastModifiedUtc).ThenBy(c => c.Id),
+                _ => all.OrderByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
+            }).Select(c => new { c.Id, c.Name }).ToListAsync();
+            expected = [.. ordered.Where(c => c.Name.StartsWith("bulk", StringComparison.Ordinal)).Select(c => c.Id)];
         }
 
         var paged = new List<int>();

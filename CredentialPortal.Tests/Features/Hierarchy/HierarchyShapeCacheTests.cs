@@ -87,7 +87,7 @@ public sealed class HierarchyShapeCacheTests : IAsyncLifetime
         // By hand, behind the service's back: the snapshot still answers as it was, until it is dropped.
         await using (var db = await database.CreateDbContextAsync())
         {
-            await db.Database.ExecuteSqlAsync($"UPDATE HierarchyEntities SET Name = 'Renamed by hand' WHERE Id = {partner}");
+            await db.Database.ExecuteSqlAsync($"UPDATE \"HierarchyEntities\" SET \"Name\" = 'Renamed by hand' WHERE \"Id\" = {partner}");
         }
         Assert.Equal("Acme", (await Hierarchy.FindAsync(partner))!.Name);
 

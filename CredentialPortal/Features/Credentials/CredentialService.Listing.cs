@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Features.Credentials;
 
-/// <summary>The credential list: paging, sorting and name search, all in SQLite.</summary>
+/// <summary>The credential list: paging, sorting and name search, in the database (SQLite or PostgreSQL).</summary>
 public sealed partial class CredentialService
 {
     public const int MaxPageSize = 100;
@@ -78,9 +78,25 @@ public sealed partial class CredentialService
             return (credentials, await credentials.CountAsync(cancellationToken), false);
         }
 
+        if (db.Database.IsNpgsql())
+        {
+            // PostgreSQL: the same case-insensitive substring match with ILIKE, which the trigram index
+            // IX_Credentials_NameSearch serves from three characters on; its planner chooses between that index and a
+            // walk of the sort's index. The column's own collation ignores case but refuses ILIKE, so the search names
+            // a deterministic one (the index's).
+            var pattern = "%" + EscapeLike(fragment) + "%";
+            var matches = credentials.Where(c => EF.Functions.ILike(
+                EF.Functions.Collate(c.Name, PostgresPortalDbContext.SearchCollation), pattern, "\\"));
+            return fragment.Length < MinSearchFragmentForIndex
+                ? await FilterShortAsync(credentials, matches, offset, pageSize, cancellationToken)
+                : (matches, await matches.CountAsync(cancellationToken), false);
+        }
+
         if (fragment.Length < MinSearchFragmentForIndex)
         {
-            return await FilterShortAsync(credentials, fragment, offset, pageSize, cancellationToken);
+            var pattern = "%" + EscapeLike(fragment) + "%";
+            var like = credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"));
+            return await FilterShortAsync(credentials, like, offset, pageSize, cancellationToken);
         }
 
         // FTS5 trigram index (see the AddCredentialNameSearch migration): a substring match without a table scan.
@@ -126,15 +142,14 @@ public sealed partial class CredentialService
     }
 
     /// <summary>
-    /// One or two characters: no trigram to look up, so the covering name index (Name, Id) is scanned with LIKE. A full
-    /// count scans all of it (13 ms at 100k); instead the scan stops once it has counted to a round bound past the page
-    /// (1,000; 2,000 once the pages reach 1,000; ...). Below the bound the count is exact; past it, "more than".
+    /// One or two characters: no trigram to look up, so the covering name index (Name, Id) is scanned with LIKE
+    /// (<paramref name="like"/>). A full count scans all of it (13 ms at 100k); instead the scan stops once it has
+    /// counted to a round bound past the page (1,000; 2,000 once the pages reach 1,000; ...). Below the bound the count
+    /// is exact; past it, "more than".
     /// </summary>
     private static async Task<(IQueryable<Credential> Filtered, int Total, bool MoreThanTotal)> FilterShortAsync(
-        IQueryable<Credential> credentials, string fragment, int offset, int pageSize, CancellationToken cancellationToken)
+        IQueryable<Credential> credentials, IQueryable<Credential> like, int offset, int pageSize, CancellationToken cancellationToken)
     {
-        var pattern = "%" + EscapeLike(fragment) + "%";
-        var like = credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"));
         var bound = ShortSearchCountStep * (1 + (offset + pageSize) / ShortSearchCountStep);
         // The ids rather than a COUNT: one pass gives the count and, when it is exact, the page's candidates too.
         var ids = await like.Select(c => c.Id).Take(bound + 1).ToListAsync(cancellationToken);

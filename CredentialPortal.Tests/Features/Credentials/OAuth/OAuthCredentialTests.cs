@@ -86,7 +86,7 @@ public sealed class OAuthCredentialTests : IAsyncLifetime
         {
             Assert.DoesNotContain(value, shown);
         }
-        SqliteFileScan.AssertAbsent(database, Secret, "wonderland-password", "alice-the-operator");
+        StoredTextScan.AssertAbsent(database, Secret, "wonderland-password", "alice-the-operator");
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class OAuthCredentialTests : IAsyncLifetime
         Assert.Equal((pair.PublicKey.KeyId, pair.PublicKey.Pem), (shown.KeyId, shown.Pem));
         Assert.Contains("\"alg\": \"RS384\"", shown.Jwk);
         var body = pair.PrivateKeyPem.Split('\n')[1]; // a line of the key's Base64 body
-        SqliteFileScan.AssertAbsent(database, body, Secret);
+        StoredTextScan.AssertAbsent(database, body, Secret);
     }
 
     [Fact]

@@ -3,7 +3,9 @@ using Bunit;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Credentials.Pages;
 using CredentialPortal.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace CredentialPortal.Tests.Features.Credentials.Pages;
@@ -60,16 +62,24 @@ public sealed class CredentialFormStoredSecretTests : PortalComponentTest
         page.WaitForAssertion(() => Assert.NotNull(Field(page, "Name")));
 
         await Field(page, "Name")!.Find("input").InputAsync(new() { Value = "Orders renamed" });
+        // A saved form navigates away; the database is read after that, awaited: blocking on it inside a wait would hold
+        // the renderer's thread that the read's continuation needs (a hang wherever the read is really asynchronous).
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        var before = navigation.Uri;
         await Button(page, "Save").ClickAsync(new());
-        page.WaitForAssertion(() => Assert.Equal("Orders renamed", Credentials.GetForEditAsync(id).Result!.Name));
+        page.WaitForAssertion(() => Assert.NotEqual(before, navigation.Uri));
+        Assert.Equal("Orders renamed", (await Credentials.GetForEditAsync(id))!.Name);
         Assert.Equal("tok_secret_value_y123", (await Credentials.ResolveAsync(id))!.Secret);
 
+        navigation.NavigateTo($"integrations/webhook-credentials/{id}"); // back on the form, as a person would be
         var again = Render<CredentialFormPage>(p => p.Add(x => x.Id, id));
         again.WaitForAssertion(() => Assert.NotNull(again.Find("[data-testid=stored-state]")));
         await Button(again, "Replace Token").ClickAsync(new());
         await Field(again, "Token")!.Find("input").InputAsync(new() { Value = "tok_rotated_value_z789" });
+        before = navigation.Uri;
         await Button(again, "Save").ClickAsync(new());
-        again.WaitForAssertion(() => Assert.Equal("tok_rotated_value_z789", Credentials.ResolveAsync(id).Result!.Secret));
+        again.WaitForAssertion(() => Assert.NotEqual(before, navigation.Uri));
+        Assert.Equal("tok_rotated_value_z789", (await Credentials.ResolveAsync(id))!.Secret);
         Assert.Equal("z789", (await Credentials.GetForEditAsync(id))!.SecretHint);
     }
 

@@ -15,6 +15,7 @@ namespace CredentialPortal.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AlterDatabase()
+                .Annotation("Npgsql:CollationDefinition:portal_nocase", "und-u-ks-level2,und-u-ks-level2,icu,False")
                 .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
 
             migrationBuilder.CreateTable(
@@ -62,10 +63,10 @@ namespace CredentialPortal.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    PublicId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false, collation: "und-x-icu"),
+                    PublicId = table.Column<Guid>(type: "uuid", nullable: false, defaultValueSql: "gen_random_uuid()"),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false, collation: "portal_nocase"),
                     Type = table.Column<int>(type: "integer", nullable: false),
-                    TypeName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "und-x-icu"),
+                    TypeName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "portal_nocase"),
                     FieldName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     Location = table.Column<int>(type: "integer", nullable: false),
                     ProtectedClientId = table.Column<string>(type: "text", nullable: false),
@@ -219,7 +220,7 @@ namespace CredentialPortal.Data.Migrations.Postgres
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     Level = table.Column<int>(type: "integer", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false, collation: "und-x-icu"),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false, collation: "portal_nocase"),
                     ParentId = table.Column<Guid>(type: "uuid", nullable: true),
                     CredentialId = table.Column<int>(type: "integer", nullable: true),
                     CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -249,7 +250,7 @@ namespace CredentialPortal.Data.Migrations.Postgres
                 {
                     Id = table.Column<int>(type: "integer", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false, collation: "und-x-icu"),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false, collation: "portal_nocase"),
                     Kind = table.Column<int>(type: "integer", nullable: false),
                     PlatformEvent = table.Column<string>(type: "text", nullable: true),
                     Metric = table.Column<string>(type: "text", nullable: true),
@@ -474,6 +475,14 @@ namespace CredentialPortal.Data.Migrations.Postgres
                 name: "IX_Credentials_Name",
                 table: "Credentials",
                 columns: new[] { "Name", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Credentials_NameSearch",
+                table: "Credentials",
+                column: "Name")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" })
+                .Annotation("Relational:Collation", new[] { "und-x-icu" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Credentials_PublicId",

@@ -3,6 +3,7 @@ using System;
 using CredentialPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
@@ -11,12 +12,15 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CredentialPortal.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    partial class PostgresPortalDbContextModelSnapshot : ModelSnapshot
+    [Migration("20261205021724_InitialPostgres")]
+    partial class InitialPostgres
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder
+                .HasAnnotation("Npgsql:CollationDefinition:portal_nocase", "und-u-ks-level2,und-u-ks-level2,icu,False")
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
@@ -123,7 +127,7 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
-                        .UseCollation("und-x-icu");
+                        .UseCollation("portal_nocase");
 
                     b.Property<string>("PlatformEvent")
                         .HasColumnType("text");
@@ -272,7 +276,7 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
-                        .UseCollation("und-x-icu");
+                        .UseCollation("portal_nocase");
 
                     b.Property<string>("PasswordHint")
                         .HasMaxLength(4)
@@ -295,7 +299,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<Guid>("PublicId")
-                        .HasColumnType("uuid");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasDefaultValueSql("gen_random_uuid()");
 
                     b.Property<string>("RefreshTokenUrl")
                         .HasMaxLength(4096)
@@ -323,7 +329,7 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .UseCollation("und-x-icu");
+                        .UseCollation("portal_nocase");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -346,6 +352,12 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.HasIndex("TypeName", "LastModifiedUtc", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("IX_Credentials_Type");
+
+                    b.HasIndex(new[] { "Name" }, "IX_Credentials_NameSearch");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "IX_Credentials_NameSearch"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "IX_Credentials_NameSearch"), new[] { "gin_trgm_ops" });
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex(new[] { "Name" }, "IX_Credentials_NameSearch"), new[] { "und-x-icu" });
 
                     b.ToTable("Credentials", (string)null);
                 });
@@ -493,7 +505,7 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
-                        .UseCollation("und-x-icu");
+                        .UseCollation("portal_nocase");
 
                     b.Property<Guid?>("ParentId")
                         .HasColumnType("uuid");
