@@ -22,7 +22,8 @@ public sealed class StorageProtectionTests
     [Fact]
     public async Task The_database_and_the_key_ring_are_created_readable_by_the_service_user_only()
     {
-        await using var host = new PortalHost();
+        // The key files (the Database store's ring is covered by DatabaseKeyRingHealthTests).
+        await using var host = new PortalHost(settings: FileSystemStore);
         await SaveCredentialAsync(host, "s3cret-at-rest-1");
 
         Assert.Equal(OwnerOnlyFolder, File.GetUnixFileMode(Path.GetDirectoryName(host.DatabasePath)!));
@@ -76,7 +77,8 @@ public sealed class StorageProtectionTests
     public async Task With_a_certificate_the_keys_are_encrypted_at_rest_and_a_restart_still_reads_the_secrets()
     {
         var folder = Path.Combine(Path.GetTempPath(), "credportal-host", Guid.NewGuid().ToString("N"));
-        var settings = CertificateSettings(folder);
+        // The key files on disk (the Database store's ring is covered by DatabaseKeyRingHealthTests).
+        var settings = new Dictionary<string, string?>(CertificateSettings(folder)) { ["DataProtection:Store"] = "FileSystem" };
 
         var first = new PortalHost(settings: settings, folder: folder);
         var id = await SaveCredentialAsync(first, "s3cret-at-rest-3");
@@ -110,6 +112,8 @@ public sealed class StorageProtectionTests
         Assert.Equal("Degraded", keyRing.GetProperty("status").GetString());
         Assert.Contains("still unencrypted", keyRing.GetProperty("description").GetString());
     }
+
+    private static readonly Dictionary<string, string?> FileSystemStore = new() { ["DataProtection:Store"] = "FileSystem" };
 
     /// <summary>A self-signed certificate in the folder, as DataProtection:CertificatePath/-Password settings.</summary>
     private static Dictionary<string, string?> CertificateSettings(string folder)

@@ -30,8 +30,9 @@ public abstract class ListBenchmark : CredentialBenchmark
     {
         var page = await Portal();
         var fragment = Query.Search?.Trim();
-        var like = raw is NpgsqlConnection ? "ILIKE" : "LIKE";
-        var where = string.IsNullOrEmpty(fragment) ? "" : $"WHERE \"Name\" {like} @pattern";
+        // PostgreSQL refuses pattern matching on the name's case-insensitive collation: the search names a deterministic one.
+        var name = raw is NpgsqlConnection ? "\"Name\" COLLATE \"und-x-icu\" ILIKE" : "\"Name\" LIKE";
+        var where = string.IsNullOrEmpty(fragment) ? "" : $"WHERE {name} @pattern";
         var order = (Query.SortBy, Query.Descending) switch
         {
             (CredentialSort.Name, false) => "\"Name\", \"Id\"",

@@ -1,3 +1,4 @@
+using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,9 +29,10 @@ public sealed partial class DeliveryService
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = "%" + search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            // In any case: SQLite's LIKE ignores ASCII case, PostgreSQL's does not (ILIKE does).
+            // In any case: SQLite's LIKE ignores ASCII case, PostgreSQL's does not (ILIKE does, on a deterministic
+            // collation: PostgreSQL refuses pattern matching on the column's case-insensitive one).
             alerts = db.Database.IsNpgsql()
-                ? alerts.Where(a => EF.Functions.ILike(a.Name, pattern, "\\"))
+                ? alerts.Where(a => EF.Functions.ILike(EF.Functions.Collate(a.Name, PostgresPortalDbContext.SearchCollation), pattern, "\\"))
                 : alerts.Where(a => EF.Functions.Like(a.Name, pattern, "\\"));
         }
         return await alerts.OrderBy(a => a.Name).ThenBy(a => a.Id).Take(AlertChoiceLimit)

@@ -59,6 +59,8 @@ public class AlertFormPageTests : PortalComponentTest
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo("flexible-actions/platform-events/new");
         var page = Render<AlertFormPage>();
+        // The form renders once its choices are loaded, which is really asynchronous on PostgreSQL.
+        page.WaitForState(() => page.FindComponents<MudTextField<string>>().Any(f => f.Instance.Label == "Name"), TimeSpan.FromSeconds(15));
         await page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Name").Find("input").InputAsync(new() { Value = "Once" });
         await NextAsync(page);
         var select = page.FindComponent<MudSelect<string>>();
