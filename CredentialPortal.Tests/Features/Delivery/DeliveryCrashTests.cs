@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CredentialPortal.Tests.Features.Alerts;
 using CredentialPortal.Tests.Features.Credentials;
 using CredentialPortal.Tests.Infrastructure;
@@ -18,7 +16,7 @@ namespace CredentialPortal.Tests.Features.Delivery;
 /// database: every fire it accepted (answered 202) reaches the receiver, a delivery seen twice always with its one
 /// webhook-id.
 /// </summary>
-public sealed partial class DeliveryCrashTests(ITestOutputHelper output)
+public sealed class DeliveryCrashTests(ITestOutputHelper output)
 {
     private const string Token = "cpt_crash-test-token-for-the-api-0123456789";
     private const int Burst = 1000;
@@ -40,10 +38,11 @@ public sealed partial class DeliveryCrashTests(ITestOutputHelper output)
         // The receiver holds every request until the kill: the portal dies with deliveries claimed and in flight, and
         // the rest of the burst pending behind them.
         receiver.HoldAnswers();
-        await using var first = await PortalProcess.StartAsync(database.Folder, output);
+        await using var first = await StartPortalAsync(database.Folder, output);
+        using var firstClient = ClientFor(first);
         var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var killed = Task.WhenAll(receiver.FirstRequest, enough.Task).ContinueWith(_ => first.Kill(), TaskScheduler.Default);
-        await FireAsync(first.Client, created.Id, Burst, accepted, killed, () =>
+        await FireAsync(firstClient, created.Id, Burst, accepted, killed, () =>
         {
             if (accepted.Count >= KillAfterAccepted)
             {
@@ -58,8 +57,9 @@ public sealed partial class DeliveryCrashTests(ITestOutputHelper output)
         output.WriteLine($"Killed after {acceptedBeforeKill} accepted fires; {receivedBeforeKill} requests were in flight.");
         Assert.InRange(receivedBeforeKill, 1, acceptedBeforeKill);
 
-        await using var second = await PortalProcess.StartAsync(database.Folder, output);
-        await FireAsync(second.Client, created.Id, Burst - accepted.Count, accepted, stop: null, onAccepted: null);
+        await using var second = await StartPortalAsync(database.Folder, output);
+        using var secondClient = ClientFor(second);
+        await FireAsync(secondClient, created.Id, Burst - accepted.Count, accepted, stop: null, onAccepted: null);
         Assert.Equal(Burst, accepted.Count);
 
         var webhookIds = accepted.Keys.Select(id => "msg_" + id.ToString("N")).ToList();
@@ -113,105 +113,37 @@ public sealed partial class DeliveryCrashTests(ITestOutputHelper output)
         });
     }
 
-    /// <summary>dotnet CredentialPortal.dll on a free loopback port, over the test's database and key ring.</summary>
-    private sealed partial class PortalProcess : IAsyncDisposable
+    /// <summary>The portal built beside the tests, on a free loopback port, over the test's database and key ring.</summary>
+    private static async Task<PortalProcess> StartPortalAsync(string folder, ITestOutputHelper output)
     {
-        private readonly Process process;
-        private readonly ConcurrentQueue<string> lines = new();
-        private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private PortalProcess(Process process) => this.process = process;
-
-        public HttpClient Client { get; private set; } = default!;
-
-        public static async Task<PortalProcess> StartAsync(string folder, ITestOutputHelper output)
+        // The test's database: its SQLite file, or its PostgreSQL database (Database:Provider and ConnectionStrings:Portal).
+        var settings = TestProvider.SettingsFor(folder, Path.Combine(folder, "portal.db")).ToDictionary(s => s.Key, s => s.Value!);
+        foreach (var (key, value) in new Dictionary<string, string>
         {
-            var app = Path.Combine(AppContext.BaseDirectory, "CredentialPortal.dll");
-            Assert.True(File.Exists(Path.ChangeExtension(app, ".runtimeconfig.json")), $"The portal is not built beside the tests: {app}");
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                WorkingDirectory = AppContext.BaseDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(app);
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add("http://127.0.0.1:0");
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            // The test's database: its SQLite file, or its PostgreSQL database (Database:Provider and ConnectionStrings:Portal).
-            foreach (var (key, value) in TestProvider.SettingsFor(folder, Path.Combine(folder, "portal.db")))
-            {
-                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-            }
-            start.Environment["DataProtection__KeysPath"] = Path.Combine(folder, "keys");
-            start.Environment["Seed__ApiToken"] = Token;
-            start.Environment["Webhooks__AllowPrivateNetworks"] = "true";
+            ["DataProtection:KeysPath"] = Path.Combine(folder, "keys"),
+            ["Seed:ApiToken"] = Token,
+            ["Webhooks:AllowPrivateNetworks"] = "true",
             // An attempt held by the receiver stays in flight until the kill (30 s, even on a slow machine); the lease outlasts
             // it and a token request, and a killed instance's deliveries are taken over when it ends.
-            start.Environment["Webhooks__TimeoutSeconds"] = "30";
-            start.Environment["Webhooks__TokenTimeoutSeconds"] = "1";
-            start.Environment["Webhooks__LeaseSeconds"] = "32";
-            start.Environment["Api__PermitsPerMinute"] = "1000000";
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-            start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-            start.Environment.Remove("ASPNETCORE_URLS");
-            start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
-
-            var portal = new PortalProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
-            portal.process.OutputDataReceived += (_, e) => portal.Read(e.Data);
-            portal.process.ErrorDataReceived += (_, e) => portal.Read(e.Data);
-            portal.process.BeginOutputReadLine();
-            portal.process.BeginErrorReadLine();
-            var exited = portal.process.WaitForExitAsync();
-            var ready = await Task.WhenAny(portal.listening.Task, exited).WaitAsync(Patience);
-            if (ready != portal.listening.Task)
-            {
-                Assert.Fail($"The portal exited at start ({portal.process.ExitCode}):\n{string.Join("\n", portal.lines)}");
-            }
-            var address = await portal.listening.Task;
-            output.WriteLine($"Portal {portal.process.Id} listening on {address}");
-            portal.Client = new HttpClient { BaseAddress = address, Timeout = Patience };
-            portal.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-            return portal;
-        }
-
-        private void Read(string? line)
+            ["Webhooks:TimeoutSeconds"] = "30",
+            ["Webhooks:TokenTimeoutSeconds"] = "1",
+            ["Webhooks:LeaseSeconds"] = "32",
+            ["Api:PermitsPerMinute"] = "1000000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        })
         {
-            if (line is null)
-            {
-                return;
-            }
-            lines.Enqueue(line);
-            while (lines.Count > 200)
-            {
-                lines.TryDequeue(out _);
-            }
-            if (Listening().Match(line) is { Success: true } match)
-            {
-                listening.TrySetResult(new Uri(match.Groups[1].Value.TrimEnd('/') + "/"));
-            }
+            settings[key] = value;
         }
+        var portal = await PortalProcess.StartAsync(AppContext.BaseDirectory, settings, Patience);
+        output.WriteLine($"Portal {portal.Id} listening on {portal.Address}");
+        return portal;
+    }
 
-        [GeneratedRegex(@"Now listening on: (http://\S+)")]
-        private static partial Regex Listening();
-
-        /// <summary>SIGKILL: no shutdown, nothing flushed or released.</summary>
-        public void Kill()
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Client?.Dispose();
-            if (!process.HasExited)
-            {
-                Kill();
-            }
-            process.Dispose();
-            return ValueTask.CompletedTask;
-        }
+    private static HttpClient ClientFor(PortalProcess portal)
+    {
+        var client = new HttpClient { BaseAddress = portal.Address, Timeout = Patience };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return client;
     }
 }
