@@ -50,6 +50,16 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_response_without_an_inline_script_allows_none()
+    {
+        using var client = host.CreateClient();
+        using var response = await client.GetAsync("/health");
+
+        var scripts = Header(response, "Content-Security-Policy").Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("script-src ", StringComparison.Ordinal));
+        Assert.Equal("script-src 'self'", scripts);
+    }
+
+    [Fact]
     public async Task Over_HTTPS_outside_Development_HSTS_is_sent()
     {
         using var client = host.CreateClient(new WebApplicationFactoryClientOptions

@@ -8,7 +8,8 @@ using Npgsql;
 namespace CredentialPortal.Infrastructure;
 
 /// <summary>
-/// Keeps the in-process caches (API tokens, the hierarchy snapshot, OAuth access tokens) true when several instances
+/// Keeps the in-process caches (API tokens, the hierarchy snapshot, credentials as the API reads them, OAuth access
+/// tokens) true when several instances
 /// share one PostgreSQL database: a change evicts here at once and is sent to the other instances with
 /// <c>pg_notify</c>; each instance LISTENs on one connection of its own and evicts what it is told. A connection that
 /// drops is opened again, and everything cached is dropped then, since messages sent meanwhile were missed. On SQLite
@@ -39,6 +40,8 @@ public sealed class CacheInvalidation(
     private readonly Channel<string> outgoing = System.Threading.Channels.Channel.CreateBounded<string>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    private long credentialGeneration;
+
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes once this instance LISTENs (the first time).</summary>
@@ -60,11 +63,30 @@ public sealed class CacheInvalidation(
     /// <summary>Tells the other instances to drop their hierarchy snapshot (this one drops its own first).</summary>
     public void HierarchyChanged() => Publish(HierarchyShape);
 
-    /// <summary>Forgets the credential's OAuth tokens here and on the other instances: call it when it is edited or deleted.</summary>
+    /// <summary>
+    /// Forgets what is cached of the credential (its cached read, its OAuth tokens) here and on the other instances:
+    /// call it once an edit or a deletion is committed.
+    /// </summary>
     public void CredentialChanged(int credentialId)
     {
-        oauthTokens.Remove(credentialId);
+        ForgetCredential(credentialId);
         Publish($"{Credential} {credentialId}");
+    }
+
+    /// <summary>
+    /// Goes up whenever a credential is forgotten. A reader takes it before reading a credential and caches what it read
+    /// only if it is unchanged after: a read that raced with a change is not kept.
+    /// </summary>
+    public long CredentialGeneration => Interlocked.Read(ref credentialGeneration);
+
+    /// <summary>The <see cref="IMemoryCache"/> key of a credential's cached read, which <see cref="CredentialChanged"/> evicts.</summary>
+    public static string CredentialKey(int credentialId) => $"credential:{credentialId}";
+
+    private void ForgetCredential(int credentialId)
+    {
+        Interlocked.Increment(ref credentialGeneration);
+        memoryCache.Remove(CredentialKey(credentialId));
+        oauthTokens.Remove(credentialId);
     }
 
     private void Publish(string message)
@@ -173,7 +195,7 @@ public sealed class CacheInvalidation(
                 services.GetRequiredService<HierarchyService>().EvictShape();
                 break;
             case Credential when parts.Length == 3 && int.TryParse(parts[2], out var credentialId):
-                oauthTokens.Remove(credentialId);
+                ForgetCredential(credentialId);
                 break;
             default:
                 return;
@@ -183,6 +205,7 @@ public sealed class CacheInvalidation(
 
     private void EvictAll()
     {
+        Interlocked.Increment(ref credentialGeneration);
         (memoryCache as MemoryCache)?.Clear();
         services.GetRequiredService<HierarchyService>().EvictShape();
         oauthTokens.Clear();

@@ -15,9 +15,6 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
-            // Hex: valid in the policy and left alone by the HTML encoder (it escapes Base64's + and /).
-            var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-            context.Items[NonceKey] = nonce;
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
@@ -26,20 +23,32 @@ public static class SecurityHeaders
                 // posts (log-out checks it), and no referrer leaves the portal.
                 headers["Referrer-Policy"] = "same-origin";
                 headers.XFrameOptions = "SAMEORIGIN"; // for browsers that predate frame-ancestors
-                headers.ContentSecurityPolicy = Policy(nonce);
+                headers.ContentSecurityPolicy = Policy(context.Items[NonceKey] as string);
                 return Task.CompletedTask;
             });
             return next(context);
         });
 
-    /// <summary>The nonce this request's policy allows for inline scripts.</summary>
-    public static string? GetCspNonce(this HttpContext context) => context.Items[NonceKey] as string;
+    /// <summary>
+    /// The nonce this request's policy allows for inline scripts, made on first use: a response that asks for none (the
+    /// API's JSON, a static file) allows no inline script and costs no random bytes.
+    /// </summary>
+    public static string GetCspNonce(this HttpContext context)
+    {
+        if (context.Items[NonceKey] is not string nonce)
+        {
+            // Hex: valid in the policy and left alone by the HTML encoder (it escapes Base64's + and /).
+            nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+            context.Items[NonceKey] = nonce;
+        }
+        return nonce;
+    }
 
     // MudBlazor sets inline style attributes and writes its theme into a <style> element, hence 'unsafe-inline' for
     // styles only; 'self' covers the circuit's WebSocket (CSP 3).
-    private static string Policy(string nonce) =>
+    private static string Policy(string? nonce) =>
         "default-src 'self'; " +
-        $"script-src 'self' 'nonce-{nonce}'; " +
+        (nonce is null ? "script-src 'self'; " : $"script-src 'self' 'nonce-{nonce}'; ") +
         "style-src 'self' 'unsafe-inline'; " +
         "img-src 'self' data:; " +
         "font-src 'self' data:; " +

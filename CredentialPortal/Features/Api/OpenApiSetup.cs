@@ -94,10 +94,7 @@ public static class OpenApiSetup
                     .HideDeveloperTools();
                 // The page's scripts (the package's own files and its inline start-up) carry the nonce the portal's
                 // Content-Security-Policy allows for this response, so the policy needs no exception for the page.
-                if (context.GetCspNonce() is { } nonce)
-                {
-                    options.WithNonce(nonce);
-                }
+                options.WithNonce(context.GetCspNonce());
             })
             .RequireAuthorization(ReaderPolicy);
         return app;

@@ -117,11 +117,7 @@ public static class CredentialEndpoints
             Page: (page ?? 1) - 1,
             PageSize: pageSize ?? ListUrl.DefaultPageSize);
         var found = await credentials.ListAsync(query, cancellationToken);
-        var publicIds = await credentials.PublicIdsAsync([.. found.Items.Select(r => r.Id)], cancellationToken);
-        var items = found.Items
-            .Where(r => publicIds.ContainsKey(r.Id)) // deleted between the two reads
-            .Select(r => new CredentialListItem(publicIds[r.Id], r.Name, CredentialApiNames.Of(r.Type), r.LastModifiedUtc))
-            .ToList();
+        var items = found.Items.Select(r => new CredentialListItem(r.PublicId, r.Name, CredentialApiNames.Of(r.Type), r.LastModifiedUtc)).ToList();
         return TypedResults.Ok(new CredentialListResponse(items, query.Page + 1, query.PageSize, found.TotalCount, found.MoreThanTotal));
     }
 
@@ -164,11 +160,11 @@ public static class CredentialEndpoints
             return TypedResults.ValidationProblem(CredentialApiNames.Fields(saved.Errors!));
         }
         var created = await credentials.GetForEditAsync(saved.Id, cancellationToken);
-        var publicId = (await credentials.PublicIdsAsync([saved.Id], cancellationToken)).GetValueOrDefault(saved.Id);
-        if (created is null || publicId == Guid.Empty)
+        if (created is null)
         {
             return NotFound(); // deleted at once by someone else
         }
+        var publicId = created.PublicId;
         var resource = CredentialResource.From(publicId, created);
         return WithETag(context, TypedResults.Created($"{context.Request.PathBase}{context.Request.Path.Value?.TrimEnd('/')}/{publicId}", resource), created.Version);
     }

@@ -179,7 +179,8 @@ public sealed record OAuthForEdit(
     bool HasPassword,
     OAuthPublicKey? PublicKey);
 
-public sealed record CredentialRow(int Id, string Name, CredentialType Type, DateTime LastModifiedUtc);
+/// <summary>A row of the credential list; <see cref="PublicId"/> is the API's name for it.</summary>
+public sealed record CredentialRow(int Id, string Name, CredentialType Type, DateTime LastModifiedUtc, Guid PublicId = default);
 
 /// <summary>
 /// A page of the credential list with its total. When <see cref="MoreThanTotal"/> is set the total was not counted to

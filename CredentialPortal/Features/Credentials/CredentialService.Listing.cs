@@ -59,7 +59,7 @@ public sealed partial class CredentialService
             page = Order(credentials.Where(c => pageIds.Contains(c.Id)), query.SortBy, descending);
         }
         var rows = await page
-            .Select(c => new CredentialRow(c.Id, c.Name, c.Type, c.LastModifiedUtc))
+            .Select(c => new CredentialRow(c.Id, c.Name, c.Type, c.LastModifiedUtc, c.PublicId))
             .ToListAsync(cancellationToken);
         if (fromEnd)
         {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using CredentialPortal.Features.Shared;
 using CredentialPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace CredentialPortal.Features.Credentials;
 
@@ -16,6 +17,7 @@ public sealed partial class CredentialService(
     IEnumerable<ICredentialReferences> references,
     WebhookDestinationPolicy destinations,
     OAuthTokenCache tokens,
+    IMemoryCache cache,
     CacheInvalidation invalidation,
     IHttpClientFactory httpClients)
 {
@@ -56,6 +58,29 @@ public sealed partial class CredentialService(
             SecretIsStandardWebhooksKey = kept.SecretIsStandardWebhooksKey,
         };
     }
+
+    /// <summary>
+    /// <see cref="GetForEditAsync"/> for the reads that scripts repeat (the configuration API's GETs): kept until the
+    /// credential changes (<see cref="CacheInvalidation.CredentialChanged"/> evicts it here and on the other instances),
+    /// and a minute at most should an eviction be missed. Not for the edit form, whose version must be the stored one.
+    /// </summary>
+    public async Task<CredentialForEdit?> GetCachedAsync(int id, CancellationToken cancellationToken = default)
+    {
+        var key = CacheInvalidation.CredentialKey(id);
+        if (cache.TryGetValue(key, out CredentialForEdit? cached))
+        {
+            return cached;
+        }
+        var generation = invalidation.CredentialGeneration;
+        var credential = await GetForEditAsync(id, cancellationToken);
+        if (credential is not null && invalidation.CredentialGeneration == generation)
+        {
+            cache.Set(key, credential, CachedReadLifetime);
+        }
+        return credential;
+    }
+
+    private static readonly TimeSpan CachedReadLifetime = TimeSpan.FromMinutes(1);
 
     /// <summary>What an edit may leave empty because it is stored: the rules read this on the form and on save alike.</summary>
     private CredentialRules.StoredValues StoredValuesOf(Credential credential) => new(

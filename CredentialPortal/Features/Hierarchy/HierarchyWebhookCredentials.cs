@@ -41,7 +41,7 @@ public sealed class HierarchyWebhookCredentials(IDbContextFactory<PortalDbContex
     /// <summary>The entity's own credential (<paramref name="effective"/>: or the nearest ancestor's); null when none.</summary>
     public async Task<WebhookCredentialView?> GetAsync(Guid entityId, bool effective, CancellationToken cancellationToken = default)
     {
-        // The source from the hierarchy's snapshot, then the credential's row: one query when the snapshot is warm.
+        // The source from the hierarchy's snapshot, then the credential's cached read: no query when both are warm.
         for (var attempt = 0; ; attempt++)
         {
             var source = await hierarchy.GetCredentialSourceAsync(entityId, cancellationToken);
@@ -49,7 +49,7 @@ public sealed class HierarchyWebhookCredentials(IDbContextFactory<PortalDbContex
             {
                 return null;
             }
-            var stored = await credentials.GetForEditAsync(source.CredentialId!.Value, cancellationToken);
+            var stored = await credentials.GetCachedAsync(source.CredentialId!.Value, cancellationToken);
             if (stored is not null)
             {
                 return View(new EffectiveCredential(stored.Id, stored.PublicId, stored.Name, stored.Type, source.Id, source.Level, source.Name), stored);

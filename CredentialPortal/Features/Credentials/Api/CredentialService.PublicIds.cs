@@ -11,20 +11,4 @@ public sealed partial class CredentialService
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Credentials.AsNoTracking().Where(c => c.PublicId == publicId).Select(c => (int?)c.Id).FirstOrDefaultAsync(cancellationToken);
     }
-
-    /// <summary>The public ids of these credentials (one query for a list page); ids that no longer exist are left out.</summary>
-    public async Task<Dictionary<int, Guid>> PublicIdsAsync(IReadOnlyCollection<int> ids, CancellationToken cancellationToken = default)
-    {
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-        var keys = ids.ToArray();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // EF.Parameter: one JSON array parameter (json_each) instead of a parameter per id.
-        return await db.Credentials.AsNoTracking()
-            .Where(c => EF.Parameter(keys).Contains(c.Id))
-            .Select(c => new { c.Id, c.PublicId })
-            .ToDictionaryAsync(c => c.Id, c => c.PublicId, cancellationToken);
-    }
 }
