@@ -1,5 +1,6 @@
 using System.Net;
 using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Tests.Features.Alerts;
 using CredentialPortal.Tests.Infrastructure;
@@ -87,5 +88,24 @@ public sealed class CredentialChangeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
         Assert.Equal("No webhook credential configured", (await ReadAsync(read)).GetProperty("detail").GetString());
         Assert.Null(await AuthorizationSentByBAsync(alert));
+    }
+
+    [PostgresFact]
+    public async Task A_credential_created_or_deleted_on_A_is_counted_at_once_by_Bs_list()
+    {
+        var before = (await instances.B.Service<CredentialService>().ListAsync(new CredentialListQuery())).TotalCount; // B keeps its count
+
+        var created = instances.B.AppliedAsync(payload => payload.Contains(" credential ", StringComparison.Ordinal));
+        var saved = await instances.A.Service<CredentialService>().CreateAsync(new CredentialInput
+        {
+            Name = "Counted on B", Type = CredentialType.BearerToken, FieldName = "Authorization", Secret = "sk_live_counted_4444",
+        });
+        await created.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
+        Assert.Equal(before + 1, (await instances.B.Service<CredentialService>().ListAsync(new CredentialListQuery())).TotalCount);
+
+        var deleted = instances.B.AppliedAsync(payload => payload.Contains(" credential ", StringComparison.Ordinal));
+        Assert.True(await instances.A.Service<CredentialService>().DeleteAsync(saved.Id));
+        await deleted.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
+        Assert.Equal(before, (await instances.B.Service<CredentialService>().ListAsync(new CredentialListQuery())).TotalCount);
     }
 }

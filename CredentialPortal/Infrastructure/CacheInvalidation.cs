@@ -64,8 +64,8 @@ public sealed class CacheInvalidation(
     public void HierarchyChanged() => Publish(HierarchyShape);
 
     /// <summary>
-    /// Forgets what is cached of the credential (its cached read, its OAuth tokens) here and on the other instances:
-    /// call it once an edit or a deletion is committed.
+    /// Forgets what is cached of the credential (its cached read, its OAuth tokens) and the credential count, here and on
+    /// the other instances: call it once a creation, an edit or a deletion is committed.
     /// </summary>
     public void CredentialChanged(int credentialId)
     {
@@ -82,10 +82,14 @@ public sealed class CacheInvalidation(
     /// <summary>The <see cref="IMemoryCache"/> key of a credential's cached read, which <see cref="CredentialChanged"/> evicts.</summary>
     public static string CredentialKey(int credentialId) => $"credential:{credentialId}";
 
+    /// <summary>The <see cref="IMemoryCache"/> key of the number of credentials, which <see cref="CredentialChanged"/> evicts.</summary>
+    public const string CredentialCountKey = "credential-count";
+
     private void ForgetCredential(int credentialId)
     {
         Interlocked.Increment(ref credentialGeneration);
         memoryCache.Remove(CredentialKey(credentialId));
+        memoryCache.Remove(CredentialCountKey);
         oauthTokens.Remove(credentialId);
     }
 

@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CredentialPortal.Tests.Features.Credentials;
 
 /// <summary>
-/// The cached read of a credential that the configuration API's GETs use: a warm entry answers without a query, and
-/// every edit or deletion through the service is seen by the very next read.
+/// What the credential service keeps in memory: the read of a credential that the configuration API's GETs use, and the
+/// list's unfiltered count. A warm entry answers without a query, and every creation, edit or deletion through the
+/// service is seen by the very next read.
 /// </summary>
 public sealed class CredentialCachedReadTests : IAsyncLifetime
 {
@@ -77,5 +78,30 @@ public sealed class CredentialCachedReadTests : IAsyncLifetime
         Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(id, edit)).Status);
 
         Assert.Equal("X-Api-Key", (await config.GetAsync(HierarchyDefaults.DefaultWorkspaceId, effective: true))!.HeaderName);
+    }
+
+    [Fact]
+    public async Task The_lists_count_is_kept_until_a_credential_is_created_or_deleted()
+    {
+        var first = await BearerAsync("Acme key");
+        Assert.Equal(1, (await Service.ListAsync(new CredentialListQuery())).TotalCount); // warm
+
+        // By hand, behind the service's back: the kept count still answers, as the page below it is read anew.
+        await using (var db = await database.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlAsync($"DELETE FROM \"Credentials\" WHERE \"Id\" = {first}");
+        }
+        Assert.Equal(1, (await Service.ListAsync(new CredentialListQuery())).TotalCount);
+
+        var second = await BearerAsync("Globex key");
+        var page = await Service.ListAsync(new CredentialListQuery());
+        Assert.Equal((1, "Globex key"), (page.TotalCount, page.Items.Single().Name));
+
+        var third = await BearerAsync("Initech key");
+        Assert.Equal(2, (await Service.ListAsync(new CredentialListQuery())).TotalCount);
+        Assert.True(await Service.DeleteAsync(second));
+        Assert.Equal(1, (await Service.ListAsync(new CredentialListQuery())).TotalCount);
+        Assert.True(await Service.DeleteAsync(third));
+        Assert.Equal(0, (await Service.ListAsync(new CredentialListQuery())).TotalCount);
     }
 }

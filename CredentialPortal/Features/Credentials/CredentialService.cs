@@ -280,6 +280,7 @@ public sealed partial class CredentialService(
             }
             throw;
         }
+        invalidation.CredentialChanged(credential.Id); // the count, here and elsewhere
         return new SaveResult(SaveStatus.Saved, credential.Id);
     }
 
