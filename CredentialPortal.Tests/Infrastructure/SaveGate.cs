@@ -1,3 +1,4 @@
+using System.Data.Common;
 using CredentialPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -10,7 +11,7 @@ namespace CredentialPortal.Tests.Infrastructure;
 /// save "in flight" for as long as the test needs, with no timing involved. Everything else (the real service, the real
 /// database file) runs as it does in the app.
 /// </summary>
-public sealed class SaveGate<T> : SaveChangesInterceptor where T : class
+public sealed class SaveGate<T> : SaveChangesInterceptor, IDbCommandInterceptor where T : class
 {
     private readonly TaskCompletionSource open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim arrivals = new(0);
@@ -24,7 +25,7 @@ public sealed class SaveGate<T> : SaveChangesInterceptor where T : class
 
     /// <summary>Adds the gate to the portal's database context (pass to <see cref="PortalTestDatabase.CreateAsync"/>).</summary>
     public void Register(IServiceCollection services) =>
-        services.ConfigureDbContext<PortalDbContext>(options => options.AddInterceptors(this));
+        services.ConfigureDbContext<PortalDbContext>(options => options.AddInterceptors((IInterceptor)this));
 
     /// <summary>Completes once <paramref name="count"/> saves (in all) are held at the gate.</summary>
     public async Task WaitForHeldAsync(int count)
@@ -46,10 +47,27 @@ public sealed class SaveGate<T> : SaveChangesInterceptor where T : class
     {
         if (Armed && eventData.Context!.ChangeTracker.Entries<T>().Any(e => e.State is EntityState.Added or EntityState.Modified))
         {
-            Interlocked.Increment(ref held);
-            arrivals.Release();
-            await open.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken); // a test that forgot to open fails, not hangs
+            await HoldAsync(cancellationToken);
         }
         return result;
+    }
+
+    /// <summary>The rows that a service inserts many at a time in one statement (RowInsert), held the same way.</summary>
+    public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        if (Armed && eventData.Context?.Model.FindEntityType(typeof(T))?.GetTableName() is { } table
+            && command.CommandText.StartsWith($"INSERT INTO \"{table}\" ", StringComparison.Ordinal))
+        {
+            await HoldAsync(cancellationToken);
+        }
+        return result;
+    }
+
+    private async Task HoldAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref held);
+        arrivals.Release();
+        await open.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken); // a test that forgot to open fails, not hangs
     }
 }

@@ -5,6 +5,7 @@ using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Tests.Features.Alerts;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Tests.Features.Delivery;
 
@@ -68,14 +69,45 @@ public sealed class DeliveryIdempotencyTests : IAsyncLifetime
         Assert.Equal(1, await CountAsync());
     }
 
+    [Fact]
+    public async Task Fires_at_once_each_get_their_own_answer()
+    {
+        var alert = await bed.AlertAsync();
+        var other = await bed.AlertAsync("hooks/other", name: "Other");
+        var off = (await bed.Database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: null))).Id;
+        var calls = new (int Alert, string? Key, DeliveryCommandStatus Expected)[]
+        {
+            (alert, null, DeliveryCommandStatus.Accepted), (other, null, DeliveryCommandStatus.Accepted),
+            (alert, "k-1", DeliveryCommandStatus.Accepted), (other, "k-1", DeliveryCommandStatus.Accepted),
+            (off, null, DeliveryCommandStatus.Conflict), (alert + 1000, null, DeliveryCommandStatus.NotFound),
+        };
+
+        // 60 at once: they share commits, and each still gets the answer it would have got alone.
+        var fired = calls.SelectMany(c => Enumerable.Repeat(c, 10)).ToList();
+        var results = await Task.WhenAll(fired.Select(c => Task.Run(() => bed.Database.Deliveries.FireAsync(c.Alert, null, c.Key))));
+
+        Assert.Equal(fired.Select(c => c.Expected), results.Select(r => r.Status));
+        var ids = fired.Zip(results).Where(p => p.Second.Status == DeliveryCommandStatus.Accepted)
+            .GroupBy(p => (p.First.Alert, p.First.Key), p => p.Second.DeliveryIds.Single()).ToDictionary(g => g.Key, g => g.Distinct().Count());
+        Assert.Equal(10, ids[(alert, null)]);
+        Assert.Equal(10, ids[(other, null)]);
+        Assert.Equal(1, ids[(alert, "k-1")]);
+        Assert.Equal(1, ids[(other, "k-1")]);
+        Assert.Equal(22, await CountAsync());
+        Assert.Equal(22, await bed.SendDueAsync() + await bed.SendDueAsync());
+    }
+
     private const string OneWriterOnSqlite = "on SQLite a fire takes the write lock before its look-up, so no second fire looks up before the first commits";
+
+    /// <summary>Another instance's DeliveryService on the same database: fires of one instance share its commits and never race.</summary>
+    private DeliveryService SecondInstance() => ActivatorUtilities.CreateInstance<DeliveryService>(bed.Database.Services);
 
     [PostgresFact(OneWriterOnSqlite)]
     public async Task A_fire_that_loses_the_insert_to_one_with_the_same_key_answers_the_winners_delivery()
     {
         var alert = await bed.AlertAsync();
         gate.Armed = true;
-        var fires = Enumerable.Range(0, 2).Select(_ => Task.Run(() => bed.Database.Deliveries.FireAsync(alert, null, "race"))).ToList();
+        var fires = new[] { bed.Database.Deliveries, SecondInstance() }.Select(instance => Task.Run(() => instance.FireAsync(alert, null, "race"))).ToList();
 
         await gate.WaitForHeldAsync(2); // both looked the key up, found nothing, and are about to insert
         gate.Open();

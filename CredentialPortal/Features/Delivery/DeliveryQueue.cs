@@ -77,7 +77,9 @@ public sealed class DeliveryQueue(
     /// <summary>
     /// Records the attempts of claimed deliveries, in one transaction: each attempt is logged, and a delivery still held
     /// by the lease it was claimed with moves on (delivered, due again by the schedule, or failed). A row whose lease
-    /// was taken over meanwhile keeps the newer worker's state; its attempt is logged all the same.
+    /// was taken over meanwhile keeps the newer worker's state; its attempt is logged all the same. A batch costs a few
+    /// statements, not a few per delivery: one read of who holds the rows, one INSERT of the attempts, and one UPDATE per
+    /// distinct outcome (usually one: all delivered).
     /// </summary>
     public async Task RecordAsync(IReadOnlyList<(WebhookDelivery Delivery, AttemptOutcome Outcome)> results, CancellationToken cancellationToken = default)
     {
@@ -89,40 +91,38 @@ public sealed class DeliveryQueue(
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var leases = await LeasesAsync(db, [.. results.Select(r => r.Delivery.Id)], cancellationToken);
+        var attempts = new List<DeliveryAttempt>(results.Count);
+        var changes = new List<(long Id, Guid? Lease, NextState State)>(results.Count);
         foreach (var (delivery, outcome) in results)
         {
-            var lease = delivery.LeaseId;
-            var rows = db.Deliveries.Where(d => d.Id == delivery.Id && d.LeaseId == lease);
+            // Not there: deleted with its alert meanwhile, nothing to log the attempt on.
+            if (!leases.TryGetValue(delivery.Id, out var lease))
+            {
+                continue;
+            }
+            var ours = lease == delivery.LeaseId;
             if (outcome.Verdict == AttemptVerdict.Released)
             {
-                await rows.ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Pending)
-                    .SetProperty(d => d.DueAtUtc, now).SetProperty(d => d.LeaseId, (Guid?)null), cancellationToken);
+                if (ours)
+                {
+                    await db.Deliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Pending)
+                        .SetProperty(d => d.DueAtUtc, now).SetProperty(d => d.LeaseId, (Guid?)null), cancellationToken);
+                }
                 continue;
             }
 
             var attempt = outcome.Attempt!;
             attempt.DeliveryId = delivery.Id;
-            var step = delivery.ScheduleStep + 1;
-            var delay = outcome.Verdict == AttemptVerdict.Retry ? RetrySchedule.NextDelay(schedule, step, outcome.RetryAfter, random) : null;
-            var status = outcome.Verdict == AttemptVerdict.Delivered ? DeliveryStatus.Delivered
-                : delay is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
-            var due = delay is { } wait ? now + wait : now;
-            DateTime? completed = status == DeliveryStatus.Pending ? null : now;
-            var updated = await rows.ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.Status, status)
-                .SetProperty(d => d.DueAtUtc, due)
-                .SetProperty(d => d.LeaseId, (Guid?)null)
-                .SetProperty(d => d.ScheduleStep, step)
-                .SetProperty(d => d.AttemptCount, d => d.AttemptCount + 1)
-                .SetProperty(d => d.LastAttemptAtUtc, attempt.AttemptedAtUtc)
-                .SetProperty(d => d.StatusCode, attempt.StatusCode)
-                .SetProperty(d => d.Error, attempt.Error)
-                .SetProperty(d => d.CompletedAtUtc, completed), cancellationToken);
-            // Not updated: taken over (log the attempt all the same) or deleted with its alert meanwhile (nothing to log it
-            // on; adding it would fail the whole batch's transaction).
-            if (updated > 0 || await StillThereAsync(db, delivery.Id, cancellationToken))
+            attempts.Add(attempt);
+            if (ours)
             {
-                db.Add(attempt);
+                var step = delivery.ScheduleStep + 1;
+                var delay = outcome.Verdict == AttemptVerdict.Retry ? RetrySchedule.NextDelay(schedule, step, outcome.RetryAfter, random) : null;
+                var status = outcome.Verdict == AttemptVerdict.Delivered ? DeliveryStatus.Delivered
+                    : delay is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
+                changes.Add((delivery.Id, lease, new NextState(status, delay is { } wait ? now + wait : now, attempt.StatusCode, attempt.Error,
+                    status == DeliveryStatus.Pending ? null : now)));
             }
             if (outcome.Verdict == AttemptVerdict.Gone)
             {
@@ -130,20 +130,48 @@ public sealed class DeliveryQueue(
                     .ExecuteUpdateAsync(s => s.SetProperty(a => a.WebhookGoneAtUtc, now), cancellationToken);
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await db.InsertRowsAsync(attempts, cancellationToken);
+        foreach (var group in changes.GroupBy(c => (c.Lease, c.State)))
+        {
+            var (lease, state) = group.Key;
+            var ids = group.Select(c => c.Id).ToArray();
+            // The step and the count go up by one from what the row has (ours since the claim: what the worker read); the
+            // last attempt's time is the attempt just inserted.
+            await db.Deliveries.Where(d => EF.Parameter(ids).Contains(d.Id) && d.LeaseId == lease).ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.Status, state.Status)
+                .SetProperty(d => d.DueAtUtc, state.DueAtUtc)
+                .SetProperty(d => d.LeaseId, (Guid?)null)
+                .SetProperty(d => d.ScheduleStep, d => d.ScheduleStep + 1)
+                .SetProperty(d => d.AttemptCount, d => d.AttemptCount + 1)
+                .SetProperty(d => d.LastAttemptAtUtc, d => d.Attempts.Max(a => (DateTime?)a.AttemptedAtUtc))
+                .SetProperty(d => d.StatusCode, state.StatusCode)
+                .SetProperty(d => d.Error, state.Error)
+                .SetProperty(d => d.CompletedAtUtc, state.CompletedAtUtc), cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>What a delivery's row becomes after an attempt: rows with the same next state are updated together.</summary>
+    private sealed record NextState(DeliveryStatus Status, DateTime DueAtUtc, int? StatusCode, string? Error, DateTime? CompletedAtUtc);
+
     /// <summary>
-    /// Whether a delivery this transaction did not update still exists, kept so until the commit: on PostgreSQL a row lock
-    /// (FOR KEY SHARE) stops its alert's deletion from taking it away before its attempt is inserted; on SQLite the
-    /// transaction holds the write lock already.
+    /// The lease each of these deliveries is held by now (null: none), kept so until the commit; a deleted one is left out.
+    /// PostgreSQL: FOR UPDATE, so neither a take-over nor its alert's deletion changes a row between this read and the
+    /// save; SQLite: the transaction holds the write lock already.
     /// </summary>
-    private static async Task<bool> StillThereAsync(PortalDbContext db, long id, CancellationToken cancellationToken) =>
-        db.Database.IsNpgsql()
-            ? (await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Deliveries" WHERE "Id" = {id} FOR KEY SHARE""")
-                .ToListAsync(cancellationToken)).Count > 0
-            : await db.Deliveries.AnyAsync(d => d.Id == id, cancellationToken);
+    private static async Task<Dictionary<long, Guid?>> LeasesAsync(PortalDbContext db, long[] ids, CancellationToken cancellationToken)
+    {
+        var rows = db.Database.IsNpgsql()
+            ? db.Database.SqlQuery<HeldBy>($"""SELECT "Id", "LeaseId" FROM "Deliveries" WHERE "Id" = ANY({ids}) FOR UPDATE""")
+            : db.Deliveries.Where(d => EF.Parameter(ids).Contains(d.Id)).Select(d => new HeldBy { Id = d.Id, LeaseId = d.LeaseId });
+        return await rows.ToDictionaryAsync(r => r.Id, r => r.LeaseId, cancellationToken);
+    }
+
+    private sealed class HeldBy
+    {
+        public long Id { get; set; }
+        public Guid? LeaseId { get; set; }
+    }
 
     /// <summary>
     /// Puts finished deliveries back in the queue, due now, with a fresh schedule; they keep their <c>webhook-id</c>.

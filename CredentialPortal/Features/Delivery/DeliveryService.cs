@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Text.Json;
 using CredentialPortal.Data;
@@ -108,6 +109,12 @@ public sealed partial class DeliveryService(
     /// this returns and sent by a worker. With <paramref name="idempotencyKey"/>, a repeat answers the first delivery.
     /// <paramref name="scope"/>: the caller's hierarchy scope (an API token's), which must cover the alert's workspace.
     /// </summary>
+    /// <remarks>
+    /// Group commit: fires that arrive together share one transaction (one commit, one read of their alerts) instead of
+    /// queueing for the database's write lock one by one. A caller that takes <see cref="fireLock"/> commits every fire
+    /// waiting by then, its own among them; a caller whose fire was committed meanwhile finds it done. Once begun, a commit
+    /// is not cancelled: it carries other callers' fires.
+    /// </remarks>
     public async Task<DeliveryCommandResult> FireAsync(int alertId, JsonElement? data, string? idempotencyKey, Guid? scope = null,
         CancellationToken cancellationToken = default)
     {
@@ -115,24 +122,100 @@ public sealed partial class DeliveryService(
         {
             return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid, keyError, nameof(DeliveryInput.IdempotencyKey));
         }
-        return await RetriedOnLostRaceAsync(async () =>
+        var fire = new PendingFire(alertId, data, idempotencyKey, scope);
+        pendingFires.Enqueue(fire);
+        await fireLock.WaitAsync(cancellationToken);
+        try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            // SQLite: BEGIN IMMEDIATE. The alert is read and the row inserted under one write lock, so a repeated key cannot
-            // slip in between the look-up and the insert. PostgreSQL: read committed; a repeated key that slips in is
-            // refused by the unique index, and the fire runs again (RetriedOnLostRaceAsync).
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var (alert, refusal) = await FiringAlertAsync(db, alertId, scope, cancellationToken);
-            if (refusal is not null)
+            while (!fire.Done.Task.IsCompleted)
             {
-                return refusal;
+                await CommitPendingFiresAsync();
             }
-            var id = await AddAsync(db, alert, eventKey: null, data, idempotencyKey, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            signal.Notify();
-            return new DeliveryCommandResult(DeliveryCommandStatus.Accepted, [id]);
-        });
+        }
+        finally
+        {
+            fireLock.Release();
+        }
+        return await fire.Done.Task;
+    }
+
+    /// <summary>Fires committed in one transaction at most.</summary>
+    public const int MaxFiresPerCommit = 256;
+
+    private readonly ConcurrentQueue<PendingFire> pendingFires = new();
+    private readonly SemaphoreSlim fireLock = new(1, 1);
+
+    private sealed record PendingFire(int AlertId, JsonElement? Data, string? IdempotencyKey, Guid? Scope)
+    {
+        public TaskCompletionSource<DeliveryCommandResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Commits the fires waiting (up to <see cref="MaxFiresPerCommit"/>) and answers each; called under <see cref="fireLock"/>.</summary>
+    private async Task CommitPendingFiresAsync()
+    {
+        var batch = new List<PendingFire>();
+        while (batch.Count < MaxFiresPerCommit && pendingFires.TryDequeue(out var next))
+        {
+            batch.Add(next);
+        }
+        try
+        {
+            var results = await RetriedOnLostRaceAsync(() => CommitAsync(batch));
+            if (results.Any(r => r.Status == DeliveryCommandStatus.Accepted))
+            {
+                signal.Notify();
+            }
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The database refused the transaction (busy, gone): every fire in it fails, as each would have alone.
+            foreach (var fire in batch)
+            {
+                fire.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>One transaction for the batch: its alerts read at once, each fire accepted or refused, the rows inserted.</summary>
+    private async Task<IReadOnlyList<DeliveryCommandResult>> CommitAsync(IReadOnlyList<PendingFire> batch)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        // SQLite: BEGIN IMMEDIATE. The alerts are read and the rows inserted under one write lock, so a repeated key cannot
+        // slip in between the look-up and the insert. PostgreSQL: read committed; a repeated key that slips in is refused
+        // by the unique index, and the batch runs again (RetriedOnLostRaceAsync).
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var alertIds = batch.Select(f => f.AlertId).Distinct().ToArray();
+        var alerts = await db.Alerts.Where(a => EF.Parameter(alertIds).Contains(a.Id)).Select(FiringFields).ToDictionaryAsync(a => a.Id);
+        var results = new List<DeliveryCommandResult>(batch.Count);
+        var rows = new List<WebhookDelivery>(batch.Count);
+        var keyed = new Dictionary<(int AlertId, string Key), Guid>(); // a key repeated within the batch: its first delivery
+        foreach (var fire in batch)
+        {
+            var alert = alerts.GetValueOrDefault(fire.AlertId);
+            if (await RefusalAsync(alert, fire.Scope, CancellationToken.None) is { } refusal)
+            {
+                results.Add(refusal);
+                continue;
+            }
+            if (fire.IdempotencyKey is { } key && keyed.TryGetValue((alert!.Id, key), out var first))
+            {
+                results.Add(new DeliveryCommandResult(DeliveryCommandStatus.Accepted, [first]));
+                continue;
+            }
+            var id = await AddAsync(db, rows, alert!, eventKey: null, fire.Data, fire.IdempotencyKey, CancellationToken.None);
+            if (fire.IdempotencyKey is not null)
+            {
+                keyed[(alert!.Id, fire.IdempotencyKey)] = id;
+            }
+            results.Add(new DeliveryCommandResult(DeliveryCommandStatus.Accepted, [id]));
+        }
+        await db.InsertRowsAsync(rows);
+        await transaction.CommitAsync();
+        return results;
     }
 
     /// <summary>
@@ -171,11 +254,12 @@ public sealed partial class DeliveryService(
                 .OrderBy(a => a.Id).Select(FiringFields)
                 .ToListAsync(cancellationToken);
             var ids = new List<Guid>(alerts.Count);
+            var rows = new List<WebhookDelivery>(alerts.Count);
             foreach (var alert in alerts)
             {
-                ids.Add(await AddAsync(db, alert, eventKey, data, idempotencyKey, cancellationToken));
+                ids.Add(await AddAsync(db, rows, alert, eventKey, data, idempotencyKey, cancellationToken));
             }
-            await db.SaveChangesAsync(cancellationToken);
+            await db.InsertRowsAsync(rows, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             if (ids.Count > 0)
             {
@@ -357,15 +441,21 @@ public sealed partial class DeliveryService(
         CancellationToken cancellationToken)
     {
         var alert = await db.Alerts.Where(a => a.Id == alertId).Select(FiringFields).FirstOrDefaultAsync(cancellationToken);
+        return (alert!, await RefusalAsync(alert, scope, cancellationToken));
+    }
+
+    /// <summary>Why <paramref name="alert"/> (as <see cref="FiringFields"/> reads it) cannot be fired by this caller, or null.</summary>
+    private async Task<DeliveryCommandResult?> RefusalAsync(Alert? alert, Guid? scope, CancellationToken cancellationToken)
+    {
         if (alert is null)
         {
-            return (null!, DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No alert has this id."));
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No alert has this id.");
         }
         if (!await CoversAsync(scope, alert.WorkspaceId, cancellationToken))
         {
-            return (alert, DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this alert's workspace."));
+            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this alert's workspace.");
         }
-        return (alert, InactiveReason(alert) is { } reason ? DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason) : null);
+        return InactiveReason(alert) is { } reason ? DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason) : null;
     }
 
     /// <summary>Why the alert's webhook sends nothing now, or null when it does.</summary>
@@ -408,13 +498,14 @@ public sealed partial class DeliveryService(
     private const int FireRuns = 3;
 
     /// <summary>
-    /// Runs a fire again when it lost a race on PostgreSQL, where a fire's transaction takes no lock before its look-ups:
+    /// Runs a fire (or a batch of them) again when it lost a race on PostgreSQL, where a fire's transaction takes no lock
+    /// before its look-ups:
     /// two fires with one Idempotency-Key can both find no earlier delivery, and the unique index (AlertId,
     /// IdempotencyKey) refuses the later insert once the earlier commits (23505); run again, the later fire finds the
     /// earlier's delivery and answers it. Likewise an alert deleted between the look-up and the insert (23503): run
     /// again, it is not found. On SQLite neither happens: BEGIN IMMEDIATE takes the write lock before the look-ups.
     /// </summary>
-    private static async Task<DeliveryCommandResult> RetriedOnLostRaceAsync(Func<Task<DeliveryCommandResult>> fire)
+    private static async Task<T> RetriedOnLostRaceAsync<T>(Func<Task<T>> fire)
     {
         for (var run = 1; ; run++)
         {
@@ -422,8 +513,8 @@ public sealed partial class DeliveryService(
             {
                 return await fire();
             }
-            catch (DbUpdateException ex) when (run < FireRuns
-                && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation })
+            catch (Exception ex) when (run < FireRuns
+                && (ex as PostgresException ?? ex.InnerException) is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation })
             {
                 // the transaction is rolled back; run again
             }
@@ -446,9 +537,9 @@ public sealed partial class DeliveryService(
     private async Task<bool> CoversAsync(Guid? scope, Guid workspaceId, CancellationToken cancellationToken) =>
         scope is not { } s || await hierarchy.CoversAsync(s, workspaceId, cancellationToken);
 
-    /// <summary>Adds the alert's delivery to <paramref name="db"/>, or finds the one an earlier call with the same key added.</summary>
-    private async Task<Guid> AddAsync(PortalDbContext db, Alert alert, string? eventKey, JsonElement? data, string? idempotencyKey,
-        CancellationToken cancellationToken)
+    /// <summary>Adds the alert's delivery to <paramref name="added"/> (to be inserted), or finds the one an earlier call with the same key committed.</summary>
+    private async Task<Guid> AddAsync(PortalDbContext db, List<WebhookDelivery> added, Alert alert, string? eventKey, JsonElement? data,
+        string? idempotencyKey, CancellationToken cancellationToken)
     {
         if (idempotencyKey is not null)
         {
@@ -462,7 +553,7 @@ public sealed partial class DeliveryService(
         }
         var delivery = NewDelivery(alert, eventKey, data, isTest: false, time.GetUtcNow().UtcDateTime);
         delivery.IdempotencyKey = idempotencyKey;
-        db.Deliveries.Add(delivery);
+        added.Add(delivery);
         return delivery.PublicId;
     }
 
