@@ -1,6 +1,7 @@
 using CredentialPortal.Features.Credentials;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CredentialPortal.Data;
@@ -9,7 +10,9 @@ namespace CredentialPortal.Data;
 /// The portal's model on PostgreSQL. Its own type gives it its own migrations (Data/Migrations/Postgres); what differs
 /// from SQLite is said here, once.
 /// </summary>
-public sealed class PostgresPortalDbContext(DbContextOptions<PortalDbContext> options) : PortalDbContext(options)
+/// <remarks>Takes the options of <see cref="PortalDbContext"/> (the one set the portal configures), as the non-generic type EF Core's
+/// context pool accepts.</remarks>
+public sealed class PostgresPortalDbContext(DbContextOptions options) : PortalDbContext(options)
 {
     /// <summary>
     /// Where SQLite uses NOCASE: ICU's root order at strength 2, so "Stripe" and "stripe" are equal (a unique index or a
@@ -72,10 +75,16 @@ internal sealed class SqlitePortalDbContextDesignTimeFactory : IDesignTimeDbCont
         new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite("Data Source=design-time.db").Options);
 }
 
-/// <summary>Creates the context type of the configured provider over the one set of options.</summary>
+/// <summary>
+/// Creates the context type of the configured provider over the one set of options, from EF Core's context pool: a
+/// context's internal services are set up once and reused, which is most of what a context per operation costs.
+/// </summary>
 internal sealed class PortalDbContextFactory(DbContextOptions<PortalDbContext> options, PortalDatabase database)
     : IDbContextFactory<PortalDbContext>
 {
-    public PortalDbContext CreateDbContext() =>
-        database.Provider == DatabaseProvider.Postgres ? new PostgresPortalDbContext(options) : new PortalDbContext(options);
+    private readonly Func<PortalDbContext> create = database.Provider == DatabaseProvider.Postgres
+        ? new PooledDbContextFactory<PostgresPortalDbContext>(new DbContextOptions<PostgresPortalDbContext>(options.Extensions.ToDictionary(e => e.GetType()))).CreateDbContext
+        : new PooledDbContextFactory<PortalDbContext>(options).CreateDbContext;
+
+    public PortalDbContext CreateDbContext() => create();
 }

@@ -69,7 +69,8 @@ public sealed class DeliveryQueue(
         {
             return [];
         }
-        return await db.Deliveries.AsNoTracking().Include(d => d.Alert).ThenInclude(a => a!.Credential)
+        // With identity resolution: a batch of one alert's deliveries materialises that alert (and its headers) once, not per row.
+        return await db.Deliveries.AsNoTrackingWithIdentityResolution().Include(d => d.Alert).ThenInclude(a => a!.Credential)
             .Where(d => ids.Contains(d.Id) && d.LeaseId == leaseId)
             .ToListAsync(cancellationToken);
     }

@@ -111,9 +111,10 @@ public sealed partial class DeliveryService(
     /// </summary>
     /// <remarks>
     /// Group commit: fires that arrive together share one transaction (one commit, one read of their alerts) instead of
-    /// queueing for the database's write lock one by one. A caller that takes <see cref="fireLock"/> commits every fire
-    /// waiting by then, its own among them; a caller whose fire was committed meanwhile finds it done. Once begun, a commit
-    /// is not cancelled: it carries other callers' fires.
+    /// queueing for the database's write lock one by one. A caller that finds <see cref="fireLock"/> free commits every
+    /// fire waiting, its own among them, until none is left; the others only wait for their answer. Whoever commits looks
+    /// at the queue again after letting the lock go, so a fire queued while it held the lock is never left behind. Once
+    /// queued, a fire is not cancelled: a commit carries other callers' fires.
     /// </remarks>
     public async Task<DeliveryCommandResult> FireAsync(int alertId, JsonElement? data, string? idempotencyKey, Guid? scope = null,
         CancellationToken cancellationToken = default)
@@ -124,19 +125,21 @@ public sealed partial class DeliveryService(
         }
         var fire = new PendingFire(alertId, data, idempotencyKey, scope);
         pendingFires.Enqueue(fire);
-        await fireLock.WaitAsync(cancellationToken);
-        try
+        while (!pendingFires.IsEmpty && fireLock.Wait(0))
         {
-            while (!fire.Done.Task.IsCompleted)
+            try
             {
-                await CommitPendingFiresAsync();
+                while (!pendingFires.IsEmpty)
+                {
+                    await CommitPendingFiresAsync();
+                }
+            }
+            finally
+            {
+                fireLock.Release();
             }
         }
-        finally
-        {
-            fireLock.Release();
-        }
-        return await fire.Done.Task;
+        return await fire.Done.Task.WaitAsync(cancellationToken); // a caller that goes away stops waiting; its fire may still be committed
     }
 
     /// <summary>Fires committed in one transaction at most.</summary>
