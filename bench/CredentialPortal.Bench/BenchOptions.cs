@@ -50,7 +50,7 @@ internal sealed record BenchOptions(
           --api              the first page of GET /api/v1/webhook-credentials (p50/p95 next to CredentialService), then
                              requests per second for one entity's credential on 1 and 32 connections next to a raw endpoint
           --iterations N     timed samples of the first page (at least 1000)
-          --warmup N         untimed rounds before them (at least 300)
+          --warmup N         untimed rounds before them (at least 4000)
           --api-seconds S    length of each requests-per-second run (default 5; with --delivery, of each fires-per-second run)
         Delivery mode (the portal on Kestrel with its delivery worker, webhooks to a loopback receiver):
           --delivery         fires accepted per second (API, raw endpoint, DeliveryService in-process; 1 and 32 at a time),
