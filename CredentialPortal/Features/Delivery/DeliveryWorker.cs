@@ -49,7 +49,7 @@ public sealed partial class DeliveryWorker(
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
     /// <summary>Rows claimed per statement at most.</summary>
-    public const int BatchSize = 32;
+    public const int BatchSize = 64;
 
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
 

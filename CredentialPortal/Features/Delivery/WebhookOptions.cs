@@ -43,7 +43,7 @@ public sealed class WebhookOptions : IValidatableObject
 
     /// <summary>Deliveries one instance sends at once at most.</summary>
     [Range(1, 1024)]
-    public int MaxConcurrency { get; set; } = 64;
+    public int MaxConcurrency { get; set; } = 128;
 
     /// <summary>False: no background worker (tests that drive the queue themselves).</summary>
     public bool WorkerEnabled { get; set; } = true;
