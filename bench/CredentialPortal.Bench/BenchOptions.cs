@@ -20,7 +20,7 @@ internal sealed record BenchOptions(
     int BrowserRuns = 2,
     string? PortalFolder = null,
     int ApiSeconds = 5,
-    int Fires = 5_000,
+    int Fires = 20_000,
     int LatencySeconds = 10)
 {
     /// <summary>The flags that select a whole-system mode; any other command line goes to BenchmarkDotNet.</summary>
@@ -56,7 +56,7 @@ internal sealed record BenchOptions(
           --delivery         fires accepted per second (API, raw endpoint, DeliveryService in-process; 1 and 32 at a time),
                              delivered per second end to end next to raw HttpClient, accept -> first attempt latency at
                              100 fires/s, CPU per delivery, and a breakdown of fire, claim, send and record
-          --fires N          fires of the end-to-end run (default 5000)
+          --fires N          fires of the end-to-end run (default 20000: about 10 s, a steady state rather than a ramp)
           --latency-seconds S  length of the 100 fires/s latency run (default 10)
         """;
 
