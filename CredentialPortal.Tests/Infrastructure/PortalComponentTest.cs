@@ -19,8 +19,16 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = default!;
     protected IRenderedComponent<MudSnackbarProvider> Snackbars { get; private set; } = default!;
 
+    /// <summary>
+    /// How long a wait for a page's state may take: pages load from a real database, and on the 2-core CI machine running
+    /// test classes side by side (on PostgreSQL, too) a first load can take more than bUnit's default second. A wait
+    /// that is met returns at once; only a test that would fail anyway waits this long.
+    /// </summary>
+    private static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(15);
+
     public async Task InitializeAsync()
     {
+        DefaultWaitTimeout = WaitTimeout;
         Database = await PortalTestDatabase.CreateAsync(ConfigureDatabase);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(options =>
