@@ -55,10 +55,20 @@ public sealed class PhoneLayoutTests(BrowserFixture browser) : PortalTest(browse
 
         await Page.Keyboard.PressAsync("Enter");
         await Expect(shell.MenuItem("Change password")).ToBeVisibleAsync();
-        // The arrow keys walk the menu's items (the email is shown, not focusable); Enter picks one.
-        for (var presses = 0; presses < 4 && !await shell.MenuItem("Log out").EvaluateAsync<bool>("e => e === document.activeElement"); presses++)
+        // The arrow keys walk the menu's items (the email is shown, not focusable); Enter picks one. Each press is given
+        // time to land before the next: keys sent faster than the focus moves would walk past the item.
+        for (var presses = 0; presses < 4; presses++)
         {
             await Page.Keyboard.PressAsync("ArrowDown");
+            try
+            {
+                await Expect(shell.MenuItem("Log out")).ToBeFocusedAsync(new() { Timeout = 1_500 });
+                break;
+            }
+            catch (PlaywrightException)
+            {
+                // not there yet: the next item
+            }
         }
         await Expect(shell.MenuItem("Log out")).ToBeFocusedAsync();
         await Page.Keyboard.PressAsync("Enter");
