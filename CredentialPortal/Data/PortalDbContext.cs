@@ -1,4 +1,5 @@
 using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Hierarchy;
@@ -27,6 +28,9 @@ public class PortalDbContext : IdentityDbContext<ApplicationUser>, IDataProtecti
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<WebhookDelivery> Deliveries => Set<WebhookDelivery>();
     public DbSet<HierarchyEntity> HierarchyEntities => Set<HierarchyEntity>();
+
+    /// <summary>Append-only: entries are added with the change they record and never updated or deleted.</summary>
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     /// <summary>The Data Protection key ring when DataProtection:Store is Database (several instances share it).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

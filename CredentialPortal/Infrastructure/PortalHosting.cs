@@ -8,6 +8,8 @@ using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Features.Home;
+using CredentialPortal.Features.Audit;
+using CredentialPortal.Features.Users;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
@@ -40,6 +42,7 @@ public static class PortalHosting
             .AddCheck<KeyRingHealthCheck>("key-ring");
 
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, ActorCircuitHandler>();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddAuthentication(options =>
@@ -100,6 +103,8 @@ public static class PortalHosting
         services.AddPortalDataProtection(configuration, database, keysPath);
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ActorAccessor>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<CredentialService>();
         services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
         services.AddSingleton<AlertService>();
@@ -182,6 +187,7 @@ public static class PortalHosting
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseActor(); // after authorization: an API route's token principal is only known once its policy ran
         app.UseRateLimiter(); // after routing: the log-in pages' policy is endpoint metadata
         app.UseAntiforgery();
 

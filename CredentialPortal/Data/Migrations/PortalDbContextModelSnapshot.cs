@@ -36,6 +36,9 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsDisabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");
 
@@ -207,6 +210,13 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<DateTime?>("RevokedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Administrator");
+
                     b.Property<Guid>("ScopeEntityId")
                         .HasColumnType("TEXT");
 
@@ -218,6 +228,62 @@ namespace CredentialPortal.Data.Migrations
                     b.HasIndex("ScopeEntityId");
 
                     b.ToTable("ApiTokens", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Features.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ActorTokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Changes")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Actor", "AtUtc")
+                        .HasDatabaseName("IX_AuditEntries_Actor");
+
+                    b.HasIndex("AtUtc", "Id")
+                        .HasDatabaseName("IX_AuditEntries_At");
+
+                    b.HasIndex("ObjectType", "ObjectId", "AtUtc")
+                        .HasDatabaseName("IX_AuditEntries_Object");
+
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("CredentialPortal.Features.Credentials.Credential", b =>
@@ -244,6 +310,9 @@ namespace CredentialPortal.Data.Migrations
                     b.Property<int?>("Format")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("GraceEndsUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("GrantType")
                         .HasColumnType("INTEGER");
 
@@ -266,11 +335,24 @@ namespace CredentialPortal.Data.Migrations
                         .HasMaxLength(4)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PreviousSecretHint")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProtectedClientId")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProtectedPassword")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPreviousClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPreviousPrivateKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPreviousSecret")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProtectedPrivateKey")
@@ -287,6 +369,9 @@ namespace CredentialPortal.Data.Migrations
 
                     b.Property<string>("RefreshTokenUrl")
                         .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RotatedUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Scopes")
@@ -578,6 +663,29 @@ namespace CredentialPortal.Data.Migrations
                         .HasDatabaseName("RoleNameIndex");
 
                     b.ToTable("AspNetRoles", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = "role-administrator",
+                            ConcurrencyStamp = "role-administrator",
+                            Name = "Administrator",
+                            NormalizedName = "ADMINISTRATOR"
+                        },
+                        new
+                        {
+                            Id = "role-editor",
+                            ConcurrencyStamp = "role-editor",
+                            Name = "Editor",
+                            NormalizedName = "EDITOR"
+                        },
+                        new
+                        {
+                            Id = "role-viewer",
+                            ConcurrencyStamp = "role-viewer",
+                            Name = "Viewer",
+                            NormalizedName = "VIEWER"
+                        });
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -23,6 +23,9 @@ public class ApiToken
 
     /// <summary>Who made it: a user's email, or the seed setting's name.</summary>
     public string? CreatedBy { get; set; }
+
+    /// <summary>What the token may do: a role no higher than its creator's (tokens made before roles existed are Administrator).</summary>
+    public string Role { get; set; } = Users.PortalRoles.Administrator;
 }
 
 public static class ApiTokenDefaults

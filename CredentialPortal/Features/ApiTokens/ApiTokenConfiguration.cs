@@ -13,6 +13,7 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.Property(t => t.Hash).HasMaxLength(32);
         builder.Property(t => t.Prefix).HasMaxLength(ApiTokenService.PrefixLength);
         builder.Property(t => t.CreatedBy).HasMaxLength(256);
+        builder.Property(t => t.Role).HasMaxLength(32).HasDefaultValue(Users.PortalRoles.Administrator);
         builder.HasIndex(t => t.Hash).IsUnique();
         // A deleted entity takes its tokens with it: they could reach nothing any more (its subtree is gone with it).
         builder.HasOne<HierarchyEntity>().WithMany().HasForeignKey(t => t.ScopeEntityId).OnDelete(DeleteBehavior.Cascade);

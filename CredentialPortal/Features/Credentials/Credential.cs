@@ -89,6 +89,17 @@ public class Credential
 
     /// <summary>The RSA private key PEM that signs the JWT client assertion (Client Credentials with JWT).</summary>
     public string? ProtectedPrivateKey { get; set; }
+    // Rotation: the values the credential had before its last rotation, kept (encrypted) until GraceEndsUtc so that
+    // signatures can carry both secrets and header types can roll back. Cleared when the window ends or is rolled back.
+    public string? ProtectedPreviousClientId { get; set; }
+    public string? ProtectedPreviousSecret { get; set; }
+    public string? ProtectedPreviousPrivateKey { get; set; }
+    public string? PreviousSecretHint { get; set; }
+    public DateTime? RotatedUtc { get; set; }
+
+    /// <summary>When the previous values stop being used; the delivery path compares it with its own clock.</summary>
+    public DateTime? GraceEndsUtc { get; set; }
+
     /// <summary>The create form's key: a second create with the same key returns this credential instead of adding one.</summary>
     public Guid? IdempotencyKey { get; set; }
 

@@ -20,6 +20,7 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<Credent
         builder.Property(c => c.ClientIdHint).HasMaxLength(4);
         builder.Property(c => c.SecretHint).HasMaxLength(4);
         builder.Property(c => c.PasswordHint).HasMaxLength(4);
+        builder.Property(c => c.PreviousSecretHint).HasMaxLength(4);
 
         // One index per list order; each ends in Id so that every order is total (paging is stable and reversible).
         builder.HasIndex(c => new { c.LastModifiedUtc, c.Id }).HasDatabaseName("IX_Credentials_LastModified");

@@ -43,6 +43,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("IsDisabled")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
 
@@ -218,6 +221,13 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.Property<DateTime?>("RevokedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("Administrator");
+
                     b.Property<Guid>("ScopeEntityId")
                         .HasColumnType("uuid");
 
@@ -229,6 +239,64 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.HasIndex("ScopeEntityId");
 
                     b.ToTable("ApiTokens", (string)null);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Features.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int?>("ActorTokenId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ActorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Changes")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ObjectId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ObjectName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Actor", "AtUtc")
+                        .HasDatabaseName("IX_AuditEntries_Actor");
+
+                    b.HasIndex("AtUtc", "Id")
+                        .HasDatabaseName("IX_AuditEntries_At");
+
+                    b.HasIndex("ObjectType", "ObjectId", "AtUtc")
+                        .HasDatabaseName("IX_AuditEntries_Object");
+
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("CredentialPortal.Features.Credentials.Credential", b =>
@@ -257,6 +325,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.Property<int?>("Format")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("GraceEndsUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("GrantType")
                         .HasColumnType("integer");
 
@@ -279,11 +350,24 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasMaxLength(4)
                         .HasColumnType("character varying(4)");
 
+                    b.Property<string>("PreviousSecretHint")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
                     b.Property<string>("ProtectedClientId")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<string>("ProtectedPassword")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedPreviousClientId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedPreviousPrivateKey")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedPreviousSecret")
                         .HasColumnType("text");
 
                     b.Property<string>("ProtectedPrivateKey")
@@ -303,6 +387,9 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.Property<string>("RefreshTokenUrl")
                         .HasMaxLength(4096)
                         .HasColumnType("character varying(4096)");
+
+                    b.Property<DateTime?>("RotatedUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Scopes")
                         .HasMaxLength(4096)
@@ -605,6 +692,29 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasDatabaseName("RoleNameIndex");
 
                     b.ToTable("AspNetRoles", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = "role-administrator",
+                            ConcurrencyStamp = "role-administrator",
+                            Name = "Administrator",
+                            NormalizedName = "ADMINISTRATOR"
+                        },
+                        new
+                        {
+                            Id = "role-editor",
+                            ConcurrencyStamp = "role-editor",
+                            Name = "Editor",
+                            NormalizedName = "EDITOR"
+                        },
+                        new
+                        {
+                            Id = "role-viewer",
+                            ConcurrencyStamp = "role-viewer",
+                            Name = "Viewer",
+                            NormalizedName = "VIEWER"
+                        });
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
