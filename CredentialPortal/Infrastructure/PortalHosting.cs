@@ -52,7 +52,7 @@ public static class PortalHosting
             })
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(cookie => cookie.Events.OnValidatePrincipal = SessionValidation.ValidatePrincipalAsync);
-        services.AddAuthorization();
+        services.AddAuthorization(PortalPolicies.Add);
         services.AddIdentityCore<ApplicationUser>(options =>
             {
                 options.SignIn.RequireConfirmedAccount = false;

@@ -31,3 +31,24 @@ public static class PortalRoles
 
     public static bool IsRole(string? role) => Rank(role) > 0;
 }
+
+/// <summary>
+/// Authorization policies named after the role they need at least ("Editor" admits Editors and Administrators).
+/// Pages use them in <c>[Authorize(Policy = …)]</c> and <c>&lt;AuthorizeView Policy="…"&gt;</c>, endpoint groups in
+/// <c>RequireAuthorization</c>; the services check the same roles through <see cref="ActorAccessor.Require"/>.
+/// </summary>
+public static class PortalPolicies
+{
+    public const string Viewer = PortalRoles.Viewer;
+    public const string Editor = PortalRoles.Editor;
+    public const string Administrator = PortalRoles.Administrator;
+
+    public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)
+    {
+        foreach (var role in PortalRoles.All)
+        {
+            options.AddPolicy(role, policy => policy.RequireAuthenticatedUser()
+                .RequireAssertion(context => Actor.Of(context.User).Has(role)));
+        }
+    }
+}
