@@ -45,11 +45,12 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    /// <summary>Makes a token as the API Tokens page does and returns its value.</summary>
-    public async Task<string> CreateTokenAsync(Guid? scopeEntityId = null, DateTime? expiresUtc = null, string name = "Test token")
+    /// <summary>Makes a token as the API Tokens page does (an Administrator's, unless <paramref name="role"/> says) and returns its value.</summary>
+    public async Task<string> CreateTokenAsync(Guid? scopeEntityId = null, DateTime? expiresUtc = null, string name = "Test token",
+        string? role = null)
     {
         var created = await Service<ApiTokenService>().CreateAsync(
-            new ApiTokenInput(name, scopeEntityId ?? HierarchyDefaults.PlatformId, expiresUtc), "tests");
+            new ApiTokenInput(name, scopeEntityId ?? HierarchyDefaults.PlatformId, expiresUtc, role), "tests");
         Assert.True(created.Result.Succeeded, string.Join(" ", created.Result.Errors?.SelectMany(e => e.Value) ?? []));
         return created.Token!;
     }

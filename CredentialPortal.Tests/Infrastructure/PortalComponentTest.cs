@@ -1,6 +1,8 @@
 using Bunit;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Hierarchy;
+using CredentialPortal.Features.Users;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
@@ -9,7 +11,8 @@ namespace CredentialPortal.Tests.Infrastructure;
 
 /// <summary>
 /// The one bUnit base: loose JS interop, MudBlazor services, the popover/dialog/snackbar providers rendered first
-/// (popover and dialog content renders inside them), and the real credential service over a real SQLite file.
+/// (popover and dialog content renders inside them), and the real credential service over a real SQLite file. The
+/// signed-in user is an Administrator unless a test acts as another role (<see cref="ActAs"/>).
 /// </summary>
 public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
 {
@@ -18,6 +21,7 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
     protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = default!;
     protected IRenderedComponent<MudSnackbarProvider> Snackbars { get; private set; } = default!;
+    protected BunitAuthorizationContext Authorization { get; private set; } = default!;
 
     /// <summary>
     /// How long a wait for a page's state may take: pages load from a real database, and on the 2-core CI machine running
@@ -40,9 +44,19 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(Database.Alerts);
         Services.AddSingleton(Database.Deliveries);
         Services.AddSingleton(Database.Services.GetRequiredService<HierarchyService>());
+        Authorization = AddAuthorization();
+        ActAs(PortalRoles.Administrator);
         Popovers = Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();
         Snackbars = Render<MudSnackbarProvider>();
+    }
+
+    /// <summary>Signs in as a user with <paramref name="role"/>: the policies it meets are those of its role and below.</summary>
+    protected void ActAs(string role)
+    {
+        Authorization.SetAuthorized($"{role.ToLowerInvariant()}@portal.test");
+        Authorization.SetRoles(role);
+        Authorization.SetPolicies([.. PortalRoles.All.Where(policy => PortalRoles.Includes(role, policy))]);
     }
 
     /// <summary>Adds to the app's services before the database is built (a test's interceptor, say).</summary>

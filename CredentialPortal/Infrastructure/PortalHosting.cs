@@ -62,6 +62,7 @@ public static class PortalHosting
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
                 options.Password.RequiredLength = 8;
             })
+            .AddRoles<IdentityRole>() // before the stores: the role store is registered with them; sign-in adds role claims
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
@@ -71,6 +72,8 @@ public static class PortalHosting
         services.AddLoginRateLimiting(builder.Configuration);
         services.AddSingleton<LoginAttempts>();
         services.AddScoped<PasswordLogin>();
+        services.AddSingleton<UserSessions>();
+        services.AddSingleton<UsersService>();
         services.Configure<OriginOptions>(builder.Configuration);
         services.AddTrustedProxies(builder.Configuration);
         services.AddPortalApi(builder.Configuration);

@@ -1,4 +1,5 @@
 using CredentialPortal.Data;
+using CredentialPortal.Features.Users;
 using CredentialPortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,7 @@ namespace CredentialPortal.Components.Account;
 /// </summary>
 public sealed class FirstAdministrator(
     UserManager<ApplicationUser> users,
+    PortalDbContext db,
     IOptions<SeedOptions> seed,
     SetupCode setupCode,
     ILogger<FirstAdministrator> logger)
@@ -107,9 +109,20 @@ public sealed class FirstAdministrator(
         }
     }
 
-    private Task<IdentityResult> CreateAsync(string email, string password)
+    /// <summary>The user and their Administrator role in one transaction: never an administrator without the role.</summary>
+    private async Task<IdentityResult> CreateAsync(string email, string password)
     {
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
-        return users.CreateAsync(user, password);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var result = await users.CreateAsync(user, password);
+        if (result.Succeeded)
+        {
+            result = await users.AddToRoleAsync(user, PortalRoles.Administrator);
+        }
+        if (result.Succeeded)
+        {
+            await transaction.CommitAsync();
+        }
+        return result;
     }
 }

@@ -4,18 +4,59 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using CredentialPortal.Data;
+using CredentialPortal.Features.Users;
 
 namespace CredentialPortal.Components.Account;
 
 // This is a server-side AuthenticationStateProvider that revalidates the security stamp for the connected user
-// every minute while an interactive circuit is connected (a revoked session loses its open circuits too).
-internal sealed class IdentityRevalidatingAuthenticationStateProvider(
+// every minute while an interactive circuit is connected (a revoked session loses its open circuits too), and at once
+// when an administrator changes the user on this instance (UserSessions).
+internal sealed class IdentityRevalidatingAuthenticationStateProvider
+    : RevalidatingServerAuthenticationStateProvider
+{
+    private readonly IServiceScopeFactory scopeFactory;
+    private readonly IOptions<IdentityOptions> options;
+    private readonly UserSessions sessions;
+
+    public IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
-    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
-{
+        IOptions<IdentityOptions> options,
+        UserSessions sessions)
+        : base(loggerFactory)
+    {
+        this.scopeFactory = scopeFactory;
+        this.options = options;
+        this.sessions = sessions;
+        sessions.Ended += OnSessionsEnded;
+    }
+
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+
+    private async void OnSessionsEnded(string userId)
+    {
+        try
+        {
+            var state = await GetAuthenticationStateAsync();
+            if (state.User.FindFirstValue(options.Value.ClaimsIdentity.UserIdClaimType) == userId)
+            {
+                SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // The circuit has no authentication state yet: it reads the changed user when it gets one.
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            sessions.Ended -= OnSessionsEnded;
+        }
+        base.Dispose(disposing);
+    }
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)
@@ -29,7 +70,7 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
     private async Task<bool> ValidateSecurityStampAsync(UserManager<ApplicationUser> userManager, ClaimsPrincipal principal)
     {
         var user = await userManager.GetUserAsync(principal);
-        if (user is null)
+        if (user is null || user.IsDisabled)
         {
             return false;
         }

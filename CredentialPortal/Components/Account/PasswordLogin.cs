@@ -44,7 +44,8 @@ public sealed class PasswordLogin(
         {
             return LoginOutcome.LockedOut;
         }
-        if (user is null || !passwordMatches || !await signIn.CanSignInAsync(user))
+        // A disabled account gets the same answer as a wrong password: nothing tells a guesser which accounts exist.
+        if (user is null || !passwordMatches || user.IsDisabled || !await signIn.CanSignInAsync(user))
         {
             if (attempts.RecordFailure(account, client))
             {

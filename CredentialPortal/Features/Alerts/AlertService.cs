@@ -5,6 +5,7 @@ using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Features.Shared;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using CredentialPortal.Features.Users;
 
 namespace CredentialPortal.Features.Alerts;
 
@@ -15,7 +16,8 @@ public sealed class AlertService(
     WebhookDestinationPolicy destinations,
     HierarchyService hierarchy,
     TimeProvider time,
-    IDataProtectionProvider dataProtection)
+    IDataProtectionProvider dataProtection,
+    ActorAccessor actors)
 {
     public const int CredentialChoiceLimit = 20;
 
@@ -160,6 +162,7 @@ public sealed class AlertService(
 
     public async Task<SaveResult> CreateAsync(AlertInput input, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var errors = await ValidateAsync(db, input, cancellationToken);
         if (errors.Count > 0)
@@ -201,6 +204,7 @@ public sealed class AlertService(
 
     public async Task<SaveResult> UpdateAsync(int id, AlertInput input, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var alert = await db.Set<Alert>().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (alert is null)
@@ -328,6 +332,7 @@ public sealed class AlertService(
 
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // Its deliveries and their attempts go with it (cascade).
         return await db.Set<Alert>().Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;

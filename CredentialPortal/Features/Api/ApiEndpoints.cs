@@ -4,6 +4,8 @@ using CredentialPortal.Features.ApiTokens;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Hierarchy;
+using CredentialPortal.Features.Users;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
@@ -87,6 +89,13 @@ public static class ApiEndpoints
                 await WriteProblemAsync(context, bad.StatusCode, detail);
                 return;
             }
+            catch (ForbiddenException forbidden) when (!context.Response.HasStarted)
+            {
+                // A service refused the acting token's role: the same answer as a route's own policy gives.
+                context.Response.Clear();
+                await WriteProblemAsync(context, StatusCodes.Status403Forbidden, forbidden.Message);
+                return;
+            }
             catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
             {
                 // The portal's error page is HTML; a script needs a problem it can read.
@@ -115,9 +124,15 @@ public static class ApiEndpoints
         return api;
     }
 
-    /// <summary>Token authentication only, the per-token rate limit, and no antiforgery (no cookie, nothing to forge).</summary>
+    /// <summary>
+    /// Token authentication only, the per-token rate limit, no antiforgery (no cookie, nothing to forge), and the
+    /// token's role: reads need Viewer, changes Editor, refused before the route does any work. A group that needs more
+    /// (Administrator) adds its own policy on top.
+    /// </summary>
     public static RouteGroupBuilder WithApiConventions(this RouteGroupBuilder api)
     {
+        // Finally: the route's own HTTP methods are known by then.
+        ((IEndpointConventionBuilder)api).Finally(endpoint => endpoint.Metadata.Add(new AuthorizeAttribute { Policy = RolePolicyOf(endpoint) }));
         api.RequireAuthorization(ApiTokenDefaults.Policy)
             .RequireRateLimiting(ApiRateLimitPolicy.Name)
             .DisableAntiforgery()
@@ -125,6 +140,12 @@ public static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return api;
     }
+
+    private static string RolePolicyOf(EndpointBuilder endpoint) =>
+        endpoint.Metadata.OfType<HttpMethodMetadata>().SelectMany(m => m.HttpMethods)
+            .All(method => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
+            ? PortalPolicies.Viewer
+            : PortalPolicies.Editor;
 
     private static Task WriteProblemAsync(HttpContext context, int status, string? detail)
     {

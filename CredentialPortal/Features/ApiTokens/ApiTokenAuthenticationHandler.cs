@@ -48,6 +48,7 @@ public sealed class ApiTokenAuthenticationHandler(
             new Claim(ClaimTypes.Name, check.Name),
             new Claim(ApiTokenDefaults.TokenIdClaim, check.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new Claim(ApiTokenDefaults.ScopeClaim, check.ScopeEntityId.ToString()),
+            new Claim(ClaimTypes.Role, check.Role),
         ],
         Scheme.Name));
 

@@ -8,7 +8,7 @@ namespace CredentialPortal.Features.ApiTokens;
 /// <summary>The token's scope as the configuration routes name entities: <c>{"entity_type": "partner", "entity_id": ...}</c>.</summary>
 public sealed record ApiTokenScopeResponse(HierarchyLevel EntityType, Guid EntityId, string Name);
 
-public sealed record ApiTokenResponse(string Name, string Prefix, ApiTokenScopeResponse Scope, DateTime CreatedAt, DateTime? ExpiresAt);
+public sealed record ApiTokenResponse(string Name, string Prefix, ApiTokenScopeResponse Scope, DateTime CreatedAt, DateTime? ExpiresAt, string Role);
 
 public static class ApiTokenEndpoints
 {
@@ -21,11 +21,11 @@ public static class ApiTokenEndpoints
                 var id = int.Parse(user.FindFirstValue(ApiTokenDefaults.TokenIdClaim)!, CultureInfo.InvariantCulture);
                 return await tokens.GetAsync(id, cancellationToken) is { } token
                     ? TypedResults.Ok(new ApiTokenResponse(token.Name, token.Prefix,
-                        new ApiTokenScopeResponse(token.ScopeLevel, token.ScopeEntityId, token.ScopeName), token.CreatedUtc, token.ExpiresUtc))
+                        new ApiTokenScopeResponse(token.ScopeLevel, token.ScopeEntityId, token.ScopeName), token.CreatedUtc, token.ExpiresUtc, token.Role))
                     : TypedResults.NotFound();
             })
             .WithName("GetCallingToken")
-            .WithSummary("The calling token: its name, prefix, scope and expiry.");
+            .WithSummary("The calling token: its name, prefix, scope, expiry and role.");
         return api;
     }
 }

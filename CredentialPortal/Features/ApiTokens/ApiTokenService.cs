@@ -7,10 +7,12 @@ using CredentialPortal.Features.Shared;
 using CredentialPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using CredentialPortal.Features.Users;
 
 namespace CredentialPortal.Features.ApiTokens;
 
-public sealed record ApiTokenInput(string Name, Guid ScopeEntityId, DateTime? ExpiresUtc);
+/// <summary>A new token's fields; <paramref name="Role"/> null gives the creator's own role.</summary>
+public sealed record ApiTokenInput(string Name, Guid ScopeEntityId, DateTime? ExpiresUtc, string? Role = null);
 
 /// <summary>A new token: its value (shown once, never stored) or, when invalid, the messages per field.</summary>
 public sealed record ApiTokenCreated(SaveResult Result, string? Token);
@@ -34,7 +36,8 @@ public sealed record ApiTokenRow(
     DateTime? LastUsedUtc,
     DateTime? RevokedUtc,
     string? CreatedBy,
-    ApiTokenState State);
+    ApiTokenState State,
+    string Role = PortalRoles.Administrator);
 
 public enum ApiTokenCheckStatus
 {
@@ -45,7 +48,8 @@ public enum ApiTokenCheckStatus
 }
 
 /// <summary>What a presented token turned out to be; for a valid one, whose it is and what it reaches.</summary>
-public sealed record ApiTokenCheck(ApiTokenCheckStatus Status, int TokenId = 0, string Name = "", Guid ScopeEntityId = default)
+public sealed record ApiTokenCheck(ApiTokenCheckStatus Status, int TokenId = 0, string Name = "", Guid ScopeEntityId = default,
+    string Role = PortalRoles.Administrator)
 {
     public static readonly ApiTokenCheck Unknown = new(ApiTokenCheckStatus.Unknown);
 }
@@ -59,7 +63,8 @@ public sealed class ApiTokenService(
     IMemoryCache cache,
     CacheInvalidation invalidation,
     TimeProvider time,
-    ILogger<ApiTokenService> logger)
+    ILogger<ApiTokenService> logger,
+    ActorAccessor actors)
 {
     public const int NameMaxLength = 100;
 
@@ -79,8 +84,9 @@ public sealed class ApiTokenService(
 
     public async Task<ApiTokenCreated> CreateAsync(ApiTokenInput input, string? createdBy, CancellationToken cancellationToken = default)
     {
+        var creator = actors.Require(PortalRoles.Administrator);
         var now = time.GetUtcNow().UtcDateTime;
-        var errors = ApiTokenRules.Validate(input, now);
+        var errors = ApiTokenRules.Validate(input, now, creator.Role);
         var name = (input.Name ?? "").Trim();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!errors.ContainsKey(nameof(ApiTokenInput.ScopeEntityId))
@@ -103,6 +109,7 @@ public sealed class ApiTokenService(
             CreatedUtc = now,
             ExpiresUtc = input.ExpiresUtc,
             CreatedBy = createdBy,
+            Role = input.Role ?? creator.Role ?? PortalRoles.Viewer,
         };
         db.Add(token);
         await db.SaveChangesAsync(cancellationToken);
@@ -129,13 +136,14 @@ public sealed class ApiTokenService(
             .ToListAsync(cancellationToken);
         return rows.Select(r => new ApiTokenRow(
                 r.Token.Id, r.Token.Name, r.Token.Prefix, r.Token.ScopeEntityId, r.Level, r.Name, r.Token.CreatedUtc,
-                r.Token.ExpiresUtc, r.Token.LastUsedUtc, r.Token.RevokedUtc, r.Token.CreatedBy, StateOf(r.Token.RevokedUtc, r.Token.ExpiresUtc, now)))
+                r.Token.ExpiresUtc, r.Token.LastUsedUtc, r.Token.RevokedUtc, r.Token.CreatedBy, StateOf(r.Token.RevokedUtc, r.Token.ExpiresUtc, now), r.Token.Role))
             .ToList();
     }
 
     /// <summary>Revokes a token for good; this instance refuses it from the next request on. False when there is no such token.</summary>
     public async Task<bool> RevokeAsync(int id, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Administrator);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var token = await db.Set<ApiToken>().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (token is null)
@@ -165,7 +173,7 @@ public sealed class ApiTokenService(
             {
                 return ApiTokenCheck.Unknown;
             }
-            token = new CachedToken(row.Id, row.Name, row.ScopeEntityId, row.ExpiresUtc, row.RevokedUtc, row.LastUsedUtc);
+            token = new CachedToken(row.Id, row.Name, row.ScopeEntityId, row.ExpiresUtc, row.RevokedUtc, row.LastUsedUtc, row.Role);
             cache.Set(key, token, CacheDuration);
         }
 
@@ -184,7 +192,7 @@ public sealed class ApiTokenService(
             await db.Set<ApiToken>().Where(t => t.Id == token.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedUtc, now), cancellationToken);
         }
-        return new ApiTokenCheck(ApiTokenCheckStatus.Valid, token.Id, token.Name, token.ScopeEntityId);
+        return new ApiTokenCheck(ApiTokenCheckStatus.Valid, token.Id, token.Name, token.ScopeEntityId, token.Role);
     }
 
     /// <summary>
@@ -257,13 +265,15 @@ public sealed class ApiTokenService(
         : expiresUtc is { } expires && expires <= now ? ApiTokenState.Expired
         : ApiTokenState.Active;
 
-    private sealed class CachedToken(int id, string name, Guid scopeEntityId, DateTime? expiresUtc, DateTime? revokedUtc, DateTime? lastUsedUtc)
+    private sealed class CachedToken(int id, string name, Guid scopeEntityId, DateTime? expiresUtc, DateTime? revokedUtc, DateTime? lastUsedUtc,
+        string role)
     {
         private long lastUsedTicks = lastUsedUtc?.Ticks ?? 0;
 
         public int Id => id;
         public string Name => name;
         public Guid ScopeEntityId => scopeEntityId;
+        public string Role => role;
         public DateTime? ExpiresUtc => expiresUtc;
         public DateTime? RevokedUtc => revokedUtc;
 

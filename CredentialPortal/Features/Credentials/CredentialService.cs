@@ -3,6 +3,7 @@ using CredentialPortal.Features.Credentials.OAuth;
 using CredentialPortal.Features.Delivery;
 using Microsoft.AspNetCore.DataProtection;
 using CredentialPortal.Features.Shared;
+using CredentialPortal.Features.Users;
 using CredentialPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -19,7 +20,8 @@ public sealed partial class CredentialService(
     OAuthTokenCache tokens,
     IMemoryCache cache,
     CacheInvalidation invalidation,
-    IHttpClientFactory httpClients)
+    IHttpClientFactory httpClients,
+    ActorAccessor actors)
 {
     // A field, so that the listing half of this class (CredentialService.Listing.cs) reaches it too.
     private readonly IDbContextFactory<PortalDbContext> dbFactory = dbFactory;
@@ -169,6 +171,7 @@ public sealed partial class CredentialService(
     /// </summary>
     public async Task<CredentialConnectionTest> TestConnectionAsync(int? id, CredentialInput input, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         OAuthSettings? stored = null;
         if (id is int existing)
         {
@@ -223,6 +226,7 @@ public sealed partial class CredentialService(
 
     public async Task<SaveResult> CreateAsync(CredentialInput input, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         var errors = CredentialRules.Validate(input, isCreate: true);
         if (errors.Count > 0)
         {
@@ -292,6 +296,7 @@ public sealed partial class CredentialService(
 
     public async Task<SaveResult> UpdateAsync(int id, CredentialInput input, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var credential = await db.Credentials.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (credential is null)
@@ -391,6 +396,7 @@ public sealed partial class CredentialService(
     /// </summary>
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var credential = await db.Credentials.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);

@@ -7,6 +7,7 @@ using CredentialPortal.Features.Hierarchy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using CredentialPortal.Features.Users;
 
 namespace CredentialPortal.Features.Delivery;
 
@@ -97,7 +98,8 @@ public sealed partial class DeliveryService(
     HierarchyService hierarchy,
     IServiceProvider services,
     IOptionsMonitor<WebhookOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ActorAccessor actors)
 {
     public const int MaxLimit = 200;
     public const int IdempotencyKeyMaxLength = 200;
@@ -119,6 +121,7 @@ public sealed partial class DeliveryService(
     public async Task<DeliveryCommandResult> FireAsync(int alertId, JsonElement? data, string? idempotencyKey, Guid? scope = null,
         CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         if (KeyError(idempotencyKey) is { } keyError)
         {
             return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid, keyError, nameof(DeliveryInput.IdempotencyKey));
@@ -228,6 +231,7 @@ public sealed partial class DeliveryService(
     public async Task<DeliveryCommandResult> FireEventAsync(string? eventKey, Guid workspaceId, JsonElement? data, string? idempotencyKey,
         Guid? scope = null, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         if (AlertCatalogue.PlatformEvents.All(e => e.Key != eventKey))
         {
             return DeliveryCommandResult.Refused(DeliveryCommandStatus.Invalid,
@@ -278,6 +282,7 @@ public sealed partial class DeliveryService(
     /// </summary>
     public async Task<(DeliveryCommandResult Result, DeliveryView? Delivery)> SendTestAsync(int alertId, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         WebhookDelivery delivery;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -312,6 +317,7 @@ public sealed partial class DeliveryService(
     /// <summary>Sends a finished delivery again, due now, with the same <c>webhook-id</c> and a fresh schedule.</summary>
     public async Task<DeliveryCommandResult> ReplayAsync(Guid deliveryId, Guid? scope = null, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var found = await db.Deliveries.AsNoTracking().Where(d => d.PublicId == deliveryId)
@@ -343,6 +349,7 @@ public sealed partial class DeliveryService(
     public async Task<DeliveryCommandResult> ReplayFailedSinceAsync(int alertId, DateTime sinceUtc, Guid? scope = null,
         CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var (alert, refusal) = await FiringAlertAsync(db, alertId, scope, cancellationToken);

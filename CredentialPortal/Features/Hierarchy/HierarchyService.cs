@@ -5,6 +5,7 @@ using CredentialPortal.Features.Shared;
 using CredentialPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using CredentialPortal.Features.Users;
 
 namespace CredentialPortal.Features.Hierarchy;
 
@@ -15,7 +16,8 @@ namespace CredentialPortal.Features.Hierarchy;
 /// deletion (<see cref="InvalidateShape"/>); the delivery path reads the rows as stored
 /// (<see cref="GetEffectiveAsStoredAsync"/>).
 /// </summary>
-public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IMemoryCache cache, CacheInvalidation invalidation)
+public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IMemoryCache cache, CacheInvalidation invalidation,
+    ActorAccessor actors)
 {
     public const int NameMaxLength = 100;
 
@@ -111,6 +113,7 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
     /// <summary>Creates a partner, organization or workspace under a parent of the level above it.</summary>
     public async Task<HierarchyResult> CreateAsync(HierarchyLevel level, string? name, Guid? parentId, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         var errors = new ValidationErrors();
         if (level is HierarchyLevel.Platform || !Enum.IsDefined(level))
         {
@@ -182,6 +185,7 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
     /// <summary>Renames an entity (the platform too); <paramref name="expectedVersion"/>, when given, guards against a lost update.</summary>
     public async Task<HierarchyResult> RenameAsync(Guid id, string? name, int? expectedVersion = null, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         if (NameError(name) is { } nameError)
         {
             return HierarchyResult.Invalid("Name", nameError);
@@ -205,6 +209,7 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
     /// <summary>Sets the entity's own credential, or clears it (null: it inherits its parent's again).</summary>
     public async Task<HierarchyResult> SetCredentialAsync(Guid id, int? credentialId, int? expectedVersion = null, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var entity = await db.HierarchyEntities.FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
         if (entity is null)
@@ -257,6 +262,7 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
     /// </summary>
     public async Task<HierarchyDeletion> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        actors.Require(PortalRoles.Editor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var entity = await db.HierarchyEntities.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
