@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text;
 using CredentialPortal.Data;
 using CredentialPortal.Infrastructure;
@@ -53,15 +54,18 @@ public sealed partial class CredentialService
         }
 
         var descending = query.Descending ^ fromEnd;
-        var page = Order(filtered, query.SortBy, descending).Skip(skip).Take(take);
+        var page = Order(db, filtered, query.SortBy, descending).Skip(skip).Take(take);
         if (skip > 0)
         {
             // Late row lookup: the OFFSET walk reads ids from the covering sort index; only the page's rows come from the table.
             var pageIds = page.Select(c => c.Id);
-            page = Order(credentials.Where(c => pageIds.Contains(c.Id)), query.SortBy, descending);
+            page = Order(db, credentials.Where(c => pageIds.Contains(c.Id)), query.SortBy, descending);
         }
+        // Used by, in the projection of the page's rows: two correlated counts on the indexed credential columns per
+        // row shown, none for the rows the walk passes (unless the list is sorted by it).
         var rows = await page
-            .Select(c => new CredentialRow(c.Id, c.Name, c.Type, c.LastModifiedUtc, c.PublicId))
+            .Select(c => new CredentialRow(c.Id, c.Name, c.Type, c.LastModifiedUtc, c.PublicId,
+                db.Alerts.Count(a => a.CredentialId == c.Id) + db.HierarchyEntities.Count(e => e.CredentialId == c.Id)))
             .ToListAsync(cancellationToken);
         if (fromEnd)
         {
@@ -189,8 +193,18 @@ public sealed partial class CredentialService
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
-    private static IQueryable<Credential> Order(IQueryable<Credential> source, CredentialSort sort, bool descending) => (sort, descending) switch
+    /// <summary>
+    /// The Used by count: the alerts that chose the credential plus the hierarchy levels that have it as their own, as
+    /// <see cref="CredentialUsage.Count"/> counts them (alerts inheriting it through a level follow the level).
+    /// </summary>
+    private static Expression<Func<Credential, int>> UsedBy(PortalDbContext db) =>
+        c => db.Alerts.Count(a => a.CredentialId == c.Id) + db.HierarchyEntities.Count(e => e.CredentialId == c.Id);
+
+    private static IQueryable<Credential> Order(PortalDbContext db, IQueryable<Credential> source, CredentialSort sort, bool descending) => (sort, descending) switch
     {
+        // No index can hold a count: sorting by it counts for every (matching) credential. Ties by Id keep paging stable.
+        (CredentialSort.UsedBy, false) => source.OrderBy(UsedBy(db)).ThenBy(c => c.Id),
+        (CredentialSort.UsedBy, true) => source.OrderByDescending(UsedBy(db)).ThenByDescending(c => c.Id),
         (CredentialSort.Name, false) => source.OrderBy(c => c.Name).ThenBy(c => c.Id),
         (CredentialSort.Name, true) => source.OrderByDescending(c => c.Name).ThenByDescending(c => c.Id),
         (CredentialSort.Type, false) => source.OrderBy(c => c.TypeName).ThenByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),
