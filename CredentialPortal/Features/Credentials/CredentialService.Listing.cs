@@ -55,9 +55,10 @@ public sealed partial class CredentialService
 
         var descending = query.Descending ^ fromEnd;
         var page = Order(db, filtered, query.SortBy, descending).Skip(skip).Take(take);
-        if (skip > 0)
+        if (skip > 0 || query.SortBy == CredentialSort.UsedBy)
         {
             // Late row lookup: the OFFSET walk reads ids from the covering sort index; only the page's rows come from the table.
+            // Sorting by Used by counts for every row whatever the page: from a narrow index's ids, not the table's rows.
             var pageIds = page.Select(c => c.Id);
             page = Order(db, credentials.Where(c => pageIds.Contains(c.Id)), query.SortBy, descending);
         }
