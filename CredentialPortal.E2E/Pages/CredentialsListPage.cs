@@ -29,6 +29,9 @@ public sealed class CredentialsListPage(IPage page) : PortalPage(page)
 
     public ILocator Cells(string name) => Row(name).GetByRole(AriaRole.Cell);
 
+    /// <summary>The row's Used by count.</summary>
+    public ILocator UsedBy(string name) => Row(name).GetByTestId("used-by");
+
     public ILocator EmptyState => Page.GetByText(new Regex("NEW CREDENTIAL"));
 
     public ILocator Snackbar(string text) => Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = text });

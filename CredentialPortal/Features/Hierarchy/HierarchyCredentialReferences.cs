@@ -18,17 +18,18 @@ internal sealed class HierarchyCredentialReferences(HierarchyService hierarchy) 
         var levels = await db.HierarchyEntities.AsNoTracking()
             .Where(e => e.CredentialId == credentialId)
             .OrderBy(e => e.Level).ThenBy(e => e.Name)
-            .Select(e => new { e.Level, e.Name })
+            .Select(e => new { e.Id, e.Level, e.Name })
             .ToListAsync(cancellationToken);
         if (levels.Count == 0)
         {
             return [];
         }
         var found = levels
-            .Select(l => new CredentialReference($"{l.Level.DisplayName()} {l.Name} (own credential)", Href, CredentialReferenceKind.Level))
+            .Select(l => new CredentialReference($"{l.Level.DisplayName()} {l.Name} (own credential)", Href, CredentialReferenceKind.Level, l.Id.ToString()))
             .ToList();
 
         // The alerts whose workspace resolves to this credential: the nearest level with a credential has this one.
+        // That nearest level is the one the alert inherits it through.
         var inheriting = await db.Set<Alert>().AsNoTracking()
             .Where(a => a.InheritsCredential && a.WebhookEnabled
                 && (a.Workspace!.CredentialId
@@ -36,10 +37,20 @@ internal sealed class HierarchyCredentialReferences(HierarchyService hierarchy) 
                     ?? a.Workspace.Parent.Parent!.CredentialId
                     ?? a.Workspace.Parent.Parent.Parent!.CredentialId) == credentialId)
             .OrderBy(a => a.Name)
-            .Select(a => new { a.Id, a.Name, a.Kind })
+            .Select(a => new
+            {
+                a.Id,
+                a.Name,
+                a.Kind,
+                Through = a.Workspace!.CredentialId != null ? a.WorkspaceId
+                    : a.Workspace.Parent!.CredentialId != null ? a.Workspace.Parent.Id
+                    : a.Workspace.Parent.Parent!.CredentialId != null ? a.Workspace.Parent.Parent.Id
+                    : a.Workspace.Parent.Parent.Parent!.Id,
+            })
             .ToListAsync(cancellationToken);
         found.AddRange(inheriting.Select(a => new CredentialReference(
-            $"{a.Name} ({a.Kind.DisplayName()}, inherited)", $"flexible-actions/{a.Kind.Slug()}/{a.Id}", CredentialReferenceKind.Inherited)));
+            $"{a.Name} ({a.Kind.DisplayName()}, inherited)", $"flexible-actions/{a.Kind.Slug()}/{a.Id}", CredentialReferenceKind.Inherited,
+            a.Through.ToString())));
         return found;
     }
 

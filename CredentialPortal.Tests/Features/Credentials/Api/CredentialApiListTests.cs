@@ -39,6 +39,7 @@ public sealed class CredentialApiListTests(CredentialApiListTests.Filled api) : 
     [InlineData("?page=3&page_size=10&sort=name&dir=desc", "name desc, page 3 of 10")]
     [InlineData("?sort=type", "type asc")]
     [InlineData("?sort=type&dir=desc&page_size=7&page=2", "type desc")]
+    [InlineData("?sort=used_by&dir=desc&page_size=7&page=2", "used by desc")]
     [InlineData("?sort=last_modified&dir=asc&page_size=100", "oldest first, all")]
     [InlineData("?q=zebra", "search")]
     [InlineData("?search=ZEBRA&sort=name", "search alias, any case")]
@@ -102,6 +103,7 @@ public sealed class CredentialApiListTests(CredentialApiListTests.Filled api) : 
         {
             "name" => CredentialSort.Name,
             "type" => CredentialSort.Type,
+            "used_by" => CredentialSort.UsedBy,
             _ => CredentialSort.LastModified,
         };
         return new CredentialListQuery(

@@ -15,12 +15,12 @@ public class CredentialsPageTests : PortalComponentTest
         page.FindAll("th .mud-table-sort-label").Single(l => l.TextContent.Trim() == header);
 
     [Fact]
-    public void Shows_the_four_columns_and_an_empty_state_pointing_at_new_credential()
+    public void Shows_the_five_columns_and_an_empty_state_pointing_at_new_credential()
     {
         var page = Render<CredentialsPage>();
 
         page.WaitForAssertion(() => Assert.Contains("NEW CREDENTIAL", page.Find("tbody").TextContent));
-        Assert.Equal(["Name", "Type", "Last Modified", "Options"], page.FindAll("thead th").Select(th => th.TextContent.Trim()));
+        Assert.Equal(["Name", "Type", "Last Modified", "Used by", "Options"], page.FindAll("thead th").Select(th => th.TextContent.Trim()));
         Assert.Equal("New credential", page.Find("a[href='integrations/webhook-credentials/new']").TextContent.Trim());
     }
 
@@ -121,7 +121,7 @@ public class CredentialsPageTests : PortalComponentTest
         page.WaitForAssertion(() => Assert.Equal(["alpha", "bravo"], FirstColumn(page)));
         string[] AriaSorts() => page.FindAll("thead th").Take(3).Select(th => th.GetAttribute("aria-sort") ?? "").ToArray();
         Assert.Equal(["none", "none", "descending"], AriaSorts());
-        Assert.Equal(["Name", "Type", "Last Modified"], page.FindAll("thead th button[type=button]").Select(b => b.TextContent.Trim()));
+        Assert.Equal(["Name", "Type", "Last Modified", "Used by"], page.FindAll("thead th button[type=button]").Select(b => b.TextContent.Trim()));
 
         // Enter or Space on a focused button clicks it; the click reaches the sort label.
         await page.FindAll("thead th button").Single(b => b.TextContent.Trim() == "Name").ClickAsync(new());

@@ -50,6 +50,18 @@ public class DeleteCredentialDialogTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task Counts_what_the_list_counts_the_alerts_that_chose_it_and_the_levels_not_the_alerts_inheriting_it()
+    {
+        await ShowAsync(
+            new CredentialReference("CPU high (Runtime Alert)", "flexible-actions/runtime-alerts/7"),
+            new CredentialReference("Organization Europe (own credential)", "settings/hierarchy", CredentialReferenceKind.Level, "europe"),
+            new CredentialReference("Acme latency (Runtime Alert, inherited)", "flexible-actions/runtime-alerts/9", CredentialReferenceKind.Inherited, "europe"));
+
+        var count = Dialogs.Find("[role=dialog] [data-testid=used-by-count]");
+        Assert.Equal("Used by 2: 1 alert(s) and 1 hierarchy level(s).", count.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task A_level_alone_says_nothing_of_No_Auth()
     {
         await ShowAsync(new CredentialReference("Partner Acme (own credential)", "settings/hierarchy", CredentialReferenceKind.Level));

@@ -85,7 +85,13 @@ public sealed record CredentialResource
 }
 
 /// <summary>A row of the list: what the tab's table shows.</summary>
-public sealed record CredentialListItem(Guid CredentialId, string Name, string Type, DateTime LastModified);
+public sealed record CredentialListItem(
+    Guid CredentialId,
+    string Name,
+    string Type,
+    DateTime LastModified,
+    [property: Description("How many alerts chose it plus how many hierarchy levels have it as their own (the tab's Used by).")]
+    int UsedBy);
 
 /// <summary>
 /// A page of the list. <see cref="TotalIsLowerBound"/>: a one- or two-character search with very many matches is not
