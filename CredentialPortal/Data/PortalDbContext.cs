@@ -39,5 +39,8 @@ public class PortalDbContext : IdentityDbContext<ApplicationUser>, IDataProtecti
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+        AuditModel.Apply(builder);
     }
+
+    protected override void OnConfiguring(DbContextOptionsBuilder options) => options.AddInterceptors(AuditAppendOnly.Instance);
 }

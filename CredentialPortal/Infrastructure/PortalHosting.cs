@@ -105,6 +105,8 @@ public static class PortalHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ActorAccessor>();
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<AuditService>();
+        services.AddSingleton<LoginAudit>();
         services.AddSingleton<CredentialService>();
         services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
         services.AddSingleton<AlertService>();

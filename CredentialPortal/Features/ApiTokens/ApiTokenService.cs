@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using CredentialPortal.Data;
+using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Features.Shared;
 using CredentialPortal.Infrastructure;
@@ -59,7 +60,8 @@ public sealed class ApiTokenService(
     IMemoryCache cache,
     CacheInvalidation invalidation,
     TimeProvider time,
-    ILogger<ApiTokenService> logger)
+    ILogger<ApiTokenService> logger,
+    AuditTrail audit)
 {
     public const int NameMaxLength = 100;
 
@@ -105,7 +107,13 @@ public sealed class ApiTokenService(
             CreatedBy = createdBy,
         };
         db.Add(token);
+        var changes = AuditChanges.Of(db.Entry(token));
+        // The entry names the token by the id its insert gives it: both saves in one transaction.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        audit.Add(db, "api-token.created", "api-token", token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), token.Name, changes);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new ApiTokenCreated(new SaveResult(SaveStatus.Saved, token.Id), value);
     }
 
@@ -142,7 +150,12 @@ public sealed class ApiTokenService(
         {
             return false;
         }
-        token.RevokedUtc ??= time.GetUtcNow().UtcDateTime;
+        if (token.RevokedUtc is null)
+        {
+            token.RevokedUtc = time.GetUtcNow().UtcDateTime;
+            audit.Add(db, "api-token.revoked", "api-token", token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), token.Name,
+                AuditChanges.Of(db.Entry(token)));
+        }
         await db.SaveChangesAsync(cancellationToken);
         invalidation.RemoveMemoryEntry(CacheKey(token.Hash)); // here and on every other instance
         return true;
