@@ -41,6 +41,4 @@ public class PortalDbContext : IdentityDbContext<ApplicationUser>, IDataProtecti
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
         AuditModel.Apply(builder);
     }
-
-    protected override void OnConfiguring(DbContextOptionsBuilder options) => options.AddInterceptors(AuditAppendOnly.Instance);
 }

@@ -98,6 +98,7 @@ public static class PortalHosting
             {
                 options.UseSqlite(database.ConnectionString).AddInterceptors(new SqliteConnectionPragmas());
             }
+            options.AddInterceptors(AuditAppendOnly.Instance);
             configureDatabase?.Invoke(options);
         });
         services.AddPortalDataProtection(configuration, database, keysPath);
