@@ -1,4 +1,7 @@
+using System.Globalization;
 using CredentialPortal.Data;
+using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.ApiTokens;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Features.Audit;
@@ -94,4 +97,57 @@ public sealed class AuditService(IDbContextFactory<PortalDbContext> dbFactory)
         { Kind: DateTimeKind.Local } local => local.ToUniversalTime(),
         { } other => DateTime.SpecifyKind(other, DateTimeKind.Utc),
     };
+
+    /// <summary>
+    /// Where each row's object lives now (by entry id), for the objects that still exist and have a page: one look-up per
+    /// object type on the page, none per row.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, string>> LinksAsync(IReadOnlyList<AuditRow> rows, CancellationToken cancellationToken = default)
+    {
+        var links = new Dictionary<long, string>();
+        if (rows.Count == 0)
+        {
+            return links;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        var credentialIds = IdsOf<Guid>(rows, "credential", Guid.TryParse);
+        var credentials = credentialIds.Count == 0 ? [] : await db.Credentials.AsNoTracking()
+            .Where(c => credentialIds.Contains(c.PublicId)).ToDictionaryAsync(c => c.PublicId, c => c.Id, cancellationToken);
+        var alertIds = IdsOf<int>(rows, "alert", (string? text, out int id) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id));
+        var alerts = alertIds.Count == 0 ? [] : await db.Alerts.AsNoTracking()
+            .Where(a => alertIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Kind, cancellationToken);
+        var levelIds = IdsOf<Guid>(rows, "hierarchy", Guid.TryParse);
+        var levels = levelIds.Count == 0 ? [] : await db.HierarchyEntities.AsNoTracking()
+            .Where(e => levelIds.Contains(e.Id)).Select(e => e.Id).ToHashSetAsync(cancellationToken);
+        var tokenIds = IdsOf<int>(rows, "api-token", (string? text, out int id) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id));
+        var tokens = tokenIds.Count == 0 ? [] : await db.Set<ApiToken>().AsNoTracking()
+            .Where(t => tokenIds.Contains(t.Id)).Select(t => t.Id).ToHashSetAsync(cancellationToken);
+
+        foreach (var row in rows)
+        {
+            var link = row.ObjectType switch
+            {
+                "credential" when Guid.TryParse(row.ObjectId, out var id) && credentials.TryGetValue(id, out var key) =>
+                    $"integrations/webhook-credentials/{key.ToString(CultureInfo.InvariantCulture)}",
+                "alert" when int.TryParse(row.ObjectId, CultureInfo.InvariantCulture, out var id) && alerts.TryGetValue(id, out var kind) =>
+                    $"flexible-actions/{kind.Slug()}/{id.ToString(CultureInfo.InvariantCulture)}",
+                "hierarchy" when Guid.TryParse(row.ObjectId, out var id) && levels.Contains(id) => "settings/hierarchy",
+                "api-token" when int.TryParse(row.ObjectId, CultureInfo.InvariantCulture, out var id) && tokens.Contains(id) => "settings/api-tokens",
+                _ => null,
+            };
+            if (link is not null)
+            {
+                links[row.Id] = link;
+            }
+        }
+        return links;
+    }
+
+    private delegate bool TryParse<T>(string? text, out T value);
+
+    private static List<T> IdsOf<T>(IReadOnlyList<AuditRow> rows, string objectType, TryParse<T> parse) =>
+        rows.Where(r => r.ObjectType == objectType)
+            .Select(r => parse(r.ObjectId, out var id) ? (true, id) : (false, default!))
+            .Where(p => p.Item1).Select(p => p.Item2).Distinct().ToList();
 }
