@@ -184,7 +184,7 @@ public sealed class AlertService(
         db.Add(alert);
         List<AuditChange> changes = [.. AuditChanges.Of(db.Entry(alert)), .. AuditChanges.OfHeaders([], headers)];
         // The entry names the alert by the id the insert gives it: both saves in one transaction.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

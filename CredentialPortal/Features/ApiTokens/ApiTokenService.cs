@@ -109,7 +109,7 @@ public sealed class ApiTokenService(
         db.Add(token);
         var changes = AuditChanges.Of(db.Entry(token));
         // The entry names the token by the id its insert gives it: both saves in one transaction.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         audit.Add(db, "api-token.created", "api-token", token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), token.Name, changes);
         await db.SaveChangesAsync(cancellationToken);
