@@ -39,5 +39,6 @@ public class PortalDbContext : IdentityDbContext<ApplicationUser>, IDataProtecti
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+        AuditModel.Apply(builder);
     }
 }

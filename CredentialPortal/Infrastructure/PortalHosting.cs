@@ -101,6 +101,7 @@ public static class PortalHosting
             {
                 options.UseSqlite(database.ConnectionString).AddInterceptors(new SqliteConnectionPragmas());
             }
+            options.AddInterceptors(AuditAppendOnly.Instance);
             configureDatabase?.Invoke(options);
         });
         services.AddPortalDataProtection(configuration, database, keysPath);
@@ -108,6 +109,8 @@ public static class PortalHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ActorAccessor>();
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<AuditService>();
+        services.AddSingleton<LoginAudit>();
         services.AddSingleton<CredentialService>();
         services.AddSingleton<ICredentialReferences, AlertCredentialReferences>();
         services.AddSingleton<AlertService>();

@@ -1,4 +1,5 @@
 using CredentialPortal.Data;
+using CredentialPortal.Features.Audit;
 using Microsoft.AspNetCore.Identity;
 
 namespace CredentialPortal.Components.Account;
@@ -20,7 +21,8 @@ public sealed class PasswordLogin(
     SignInManager<ApplicationUser> signIn,
     IPasswordHasher<ApplicationUser> hasher,
     LoginAttempts attempts,
-    ILogger<PasswordLogin> logger)
+    ILogger<PasswordLogin> logger,
+    LoginAudit audit)
 {
     // A hash of nothing anyone knows, made by the same hasher (same work factor) as the real ones.
     private static readonly Lock DecoyGate = new();
@@ -42,6 +44,7 @@ public sealed class PasswordLogin(
 
         if (attempts.IsLockedOut(account, client))
         {
+            await audit.RecordAsync(LoginAudit.LoginFailed, email, user);
             return LoginOutcome.LockedOut;
         }
         // A disabled account gets the same answer as a wrong password: nothing tells a guesser which accounts exist.
@@ -50,13 +53,16 @@ public sealed class PasswordLogin(
             if (attempts.RecordFailure(account, client))
             {
                 logger.LogWarning("Log-in locked for one account from {Client} after repeated wrong passwords.", client);
+                await audit.RecordAsync(LoginAudit.LockedOut, email, user);
                 return LoginOutcome.LockedOut;
             }
+            await audit.RecordAsync(LoginAudit.LoginFailed, email, user);
             return LoginOutcome.Invalid;
         }
 
         attempts.RecordSuccess(account, client);
         await signIn.SignInAsync(user, isPersistent);
+        await audit.RecordAsync(LoginAudit.LoggedIn, email, user);
         logger.LogInformation("User logged in.");
         return LoginOutcome.SignedIn;
     }

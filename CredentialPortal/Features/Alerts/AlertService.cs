@@ -1,4 +1,5 @@
 using CredentialPortal.Data;
+using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Hierarchy;
@@ -17,7 +18,8 @@ public sealed class AlertService(
     HierarchyService hierarchy,
     TimeProvider time,
     IDataProtectionProvider dataProtection,
-    ActorAccessor actors)
+    ActorAccessor actors,
+    AuditTrail audit)
 {
     public const int CredentialChoiceLimit = 20;
 
@@ -183,12 +185,16 @@ public sealed class AlertService(
         }
         Apply(alert, input, headers, now);
         db.Add(alert);
+        List<AuditChange> changes = [.. AuditChanges.Of(db.Entry(alert)), .. AuditChanges.OfHeaders([], headers)];
+        // The entry names the alert by the id the insert gives it: both saves in one transaction.
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException) when (input.IdempotencyKey is not null)
         {
+            await transaction.RollbackAsync(CancellationToken.None);
             // A repeat of this create committed first: the unique key refused this insert, and the first row is the answer.
             if (await FindByIdempotencyKeyAsync(db, input.IdempotencyKey.Value, CancellationToken.None) is int first)
             {
@@ -196,6 +202,9 @@ public sealed class AlertService(
             }
             throw;
         }
+        audit.Add(db, "alert.created", "alert", alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), alert.Name, changes);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new SaveResult(SaveStatus.Saved, alert.Id);
     }
 
@@ -232,8 +241,11 @@ public sealed class AlertService(
         {
             return SaveResult.Invalid(KeptHeaderMissing(input, alert.WebhookHeaders));
         }
+        var headersBefore = alert.WebhookHeaders;
         Apply(alert, input, headers, time.GetUtcNow().UtcDateTime);
         alert.Version = input.Version + 1;
+        audit.Add(db, "alert.edited", "alert", id.ToString(System.Globalization.CultureInfo.InvariantCulture), alert.Name,
+            [.. AuditChanges.Of(db.Entry(alert)), .. AuditChanges.OfHeaders(headersBefore, headers)]);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -334,7 +346,16 @@ public sealed class AlertService(
     {
         actors.Require(PortalRoles.Editor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var name = await db.Set<Alert>().Where(a => a.Id == id).Select(a => a.Name).FirstOrDefaultAsync(cancellationToken);
         // Its deliveries and their attempts go with it (cascade).
-        return await db.Set<Alert>().Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        if (name is null || await db.Set<Alert>().Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return false;
+        }
+        audit.Add(db, "alert.deleted", "alert", id.ToString(System.Globalization.CultureInfo.InvariantCulture), name);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CredentialPortal.Features.ApiTokens;
+using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Hierarchy;
@@ -120,6 +121,7 @@ public static class ApiEndpoints
         api.MapHierarchyApi();
         api.MapCredentialApi();
         api.MapDeliveryApi();
+        api.MapAuditApi();
         app.MapPortalOpenApi();
         return api;
     }

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using CredentialPortal.Data;
+using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Features.Shared;
 using CredentialPortal.Infrastructure;
@@ -64,7 +65,8 @@ public sealed class ApiTokenService(
     CacheInvalidation invalidation,
     TimeProvider time,
     ILogger<ApiTokenService> logger,
-    ActorAccessor actors)
+    ActorAccessor actors,
+    AuditTrail audit)
 {
     public const int NameMaxLength = 100;
 
@@ -112,7 +114,13 @@ public sealed class ApiTokenService(
             Role = input.Role ?? creator.Role ?? PortalRoles.Viewer,
         };
         db.Add(token);
+        var changes = AuditChanges.Of(db.Entry(token));
+        // The entry names the token by the id its insert gives it: both saves in one transaction.
+        await using var transaction = await AuditTrail.BeginAsync(db, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        audit.Add(db, "api-token.created", "api-token", token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), token.Name, changes);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new ApiTokenCreated(new SaveResult(SaveStatus.Saved, token.Id), value);
     }
 
@@ -150,7 +158,12 @@ public sealed class ApiTokenService(
         {
             return false;
         }
-        token.RevokedUtc ??= time.GetUtcNow().UtcDateTime;
+        if (token.RevokedUtc is null)
+        {
+            token.RevokedUtc = time.GetUtcNow().UtcDateTime;
+            audit.Add(db, "api-token.revoked", "api-token", token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), token.Name,
+                AuditChanges.Of(db.Entry(token)));
+        }
         await db.SaveChangesAsync(cancellationToken);
         invalidation.RemoveMemoryEntry(CacheKey(token.Hash)); // here and on every other instance
         return true;

@@ -1,4 +1,5 @@
 using CredentialPortal.Data;
+using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Credentials.OAuth;
 using CredentialPortal.Features.Delivery;
 using Microsoft.AspNetCore.DataProtection;
@@ -21,7 +22,8 @@ public sealed partial class CredentialService(
     IMemoryCache cache,
     CacheInvalidation invalidation,
     IHttpClientFactory httpClients,
-    ActorAccessor actors)
+    ActorAccessor actors,
+    AuditTrail audit)
 {
     // A field, so that the listing half of this class (CredentialService.Listing.cs) reaches it too.
     private readonly IDbContextFactory<PortalDbContext> dbFactory = dbFactory;
@@ -138,13 +140,13 @@ public sealed partial class CredentialService(
         credential.ClientAuthentication = oauth.ClientAuthentication;
         credential.RefreshTokenUrl = password ? oauth.RefreshTokenUrl : null;
         credential.SigningAlgorithm = oauth.SigningAlgorithm;
-        credential.ProtectedClientId = Protect(oauth.ClientId) ?? "";
+        credential.ProtectedClientId = Reprotect(credential.ProtectedClientId, oauth.ClientId) ?? "";
         credential.ClientIdHint = null; // shown in full
         SetSecret(credential, oauth.UsesSecret ? oauth.Secret : null);
-        credential.ProtectedUsername = password ? Protect(oauth.Username) : null;
-        credential.ProtectedPassword = password ? Protect(oauth.Password) : null;
+        credential.ProtectedUsername = password ? Reprotect(credential.ProtectedUsername, oauth.Username) : null;
+        credential.ProtectedPassword = password ? Reprotect(credential.ProtectedPassword, oauth.Password) : null;
         credential.PasswordHint = null; // a password a person chose: no ending kept (see CredentialTypeDescription.SecretIsPassword)
-        credential.ProtectedPrivateKey = oauth.GrantType == OAuthGrantType.ClientCredentialsWithJwt ? Protect(oauth.PrivateKeyPem) : null;
+        credential.ProtectedPrivateKey = oauth.GrantType == OAuthGrantType.ClientCredentialsWithJwt ? Reprotect(credential.ProtectedPrivateKey, oauth.PrivateKeyPem) : null;
     }
 
     /// <summary>
@@ -198,17 +200,24 @@ public sealed partial class CredentialService(
 
     private string? Protect(string? value) => string.IsNullOrEmpty(value) ? null : protector.Protect(value);
 
+    /// <summary>
+    /// The stored ciphertext when it already holds <paramref name="value"/>, else a new one: an edit that keeps a value
+    /// leaves its column alone, so the audit trail records "Secret changed" only when it did.
+    /// </summary>
+    private string? Reprotect(string? stored, string? value) =>
+        !string.IsNullOrEmpty(stored) && Unprotect(stored) == value ? stored : Protect(value);
+
     /// <summary>Stores the secret encrypted, with its hint (null clears both).</summary>
     private void SetSecret(Credential credential, string? secret)
     {
-        credential.ProtectedSecret = Protect(secret);
+        credential.ProtectedSecret = Reprotect(credential.ProtectedSecret, secret);
         credential.SecretHint = CredentialTypeDescription.Of(credential.Type).SecretIsPassword ? null : CredentialHint.Of(secret);
     }
 
     /// <summary>Stores the first value encrypted; a write-only one gets a hint, an identifier (shown in full) none.</summary>
     private void SetClientId(Credential credential, string? clientId)
     {
-        credential.ProtectedClientId = Protect(clientId) ?? "";
+        credential.ProtectedClientId = Reprotect(credential.ProtectedClientId, clientId) ?? "";
         credential.ClientIdHint = CredentialTypeDescription.Of(credential.Type).ClientIdIsSecret ? CredentialHint.Of(clientId) : null;
     }
 
@@ -271,6 +280,7 @@ public sealed partial class CredentialService(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Credentials.Add(credential);
+        audit.Add(db, "credential.created", "credential", credential.PublicId.ToString(), credential.Name, AuditChanges.Of(db.Entry(credential)));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -365,6 +375,7 @@ public sealed partial class CredentialService(
         }
         credential.LastModifiedUtc = time.GetUtcNow().UtcDateTime;
         credential.Version = input.Version + 1;
+        audit.Add(db, "credential.edited", "credential", credential.PublicId.ToString(), credential.Name, AuditChanges.Of(db.Entry(credential)));
 
         try
         {
@@ -406,11 +417,16 @@ public sealed partial class CredentialService(
         }
 
         var deletedAt = time.GetUtcNow().UtcDateTime;
+        var detached = new List<AuditChange>();
         foreach (var source in references)
         {
+            detached.AddRange((await source.FindAsync(db, id, cancellationToken))
+                .Where(r => r.Kind != CredentialReferenceKind.Inherited)
+                .Select(r => new AuditChange(r.Kind == CredentialReferenceKind.Level ? "Hierarchy level" : "Alert", r.Description, r.Kind == CredentialReferenceKind.Level ? "Inherits" : "No Auth")));
             await source.DetachAsync(db, credential, deletedAt, cancellationToken);
         }
         db.Credentials.Remove(credential);
+        audit.Add(db, "credential.deleted", "credential", credential.PublicId.ToString(), credential.Name, detached);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         invalidation.CredentialChanged(id);

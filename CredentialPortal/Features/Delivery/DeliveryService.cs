@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using System.Text.Json;
 using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Hierarchy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -99,7 +100,8 @@ public sealed partial class DeliveryService(
     IServiceProvider services,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider time,
-    ActorAccessor actors)
+    ActorAccessor actors,
+    AuditTrail audit)
 {
     public const int MaxLimit = 200;
     public const int IdempotencyKeyMaxLength = 200;
@@ -340,9 +342,24 @@ public sealed partial class DeliveryService(
             return DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, "The delivery is still being sent; it can be replayed once it is delivered or failed.");
         }
         var ids = await queue.RequeueAsync(db, db.Deliveries.Where(d => d.PublicId == deliveryId), cancellationToken);
+        await AuditReplaysAsync(db, ids, alert, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signal.Notify();
         return new DeliveryCommandResult(DeliveryCommandStatus.Accepted, ids);
+    }
+
+    /// <summary>One entry per delivery sent again, in the replay's transaction.</summary>
+    private async Task AuditReplaysAsync(PortalDbContext db, IReadOnlyList<Guid> ids, Alert alert, CancellationToken cancellationToken)
+    {
+        foreach (var id in ids)
+        {
+            audit.Add(db, "delivery.replayed", "delivery", id.ToString(), alert.Name,
+                [new AuditChange("Alert", null, alert.Name)]);
+        }
+        if (ids.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     /// <summary>Replays every failed delivery of the alert created at or after <paramref name="sinceUtc"/>.</summary>
@@ -360,6 +377,7 @@ public sealed partial class DeliveryService(
         var since = Comparable(db, sinceUtc);
         var ids = await queue.RequeueAsync(db,
             db.Deliveries.Where(d => d.AlertId == alertId && d.Status == DeliveryStatus.Failed && d.CreatedAtUtc >= since), cancellationToken);
+        await AuditReplaysAsync(db, ids, alert!, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (ids.Count > 0)
         {

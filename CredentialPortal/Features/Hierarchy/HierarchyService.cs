@@ -1,5 +1,6 @@
 using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
+using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Shared;
 using CredentialPortal.Infrastructure;
@@ -17,7 +18,8 @@ namespace CredentialPortal.Features.Hierarchy;
 /// (<see cref="GetEffectiveAsStoredAsync"/>).
 /// </summary>
 public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IMemoryCache cache, CacheInvalidation invalidation,
-    ActorAccessor actors)
+    ActorAccessor actors,
+    AuditTrail audit)
 {
     public const int NameMaxLength = 100;
 
@@ -166,6 +168,8 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
             Version = 1,
         };
         db.HierarchyEntities.Add(entity);
+        audit.Add(db, "hierarchy.created", "hierarchy", entity.Id.ToString(), entity.Name,
+            [new AuditChange("Level", null, level.DisplayName()), new AuditChange("Name", null, entity.Name), new AuditChange("Parent", null, parent.Name)]);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -203,6 +207,7 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
             return HierarchyResult.Invalid("Name", SiblingNameMessage(parent, trimmed));
         }
         entity.Name = trimmed;
+        audit.Add(db, "hierarchy.renamed", "hierarchy", entity.Id.ToString(), entity.Name, AuditChanges.Of(db.Entry(entity)));
         return await SaveChangeAsync(db, entity, expectedVersion, cancellationToken);
     }
 
@@ -220,9 +225,22 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
         {
             return HierarchyResult.Invalid("CredentialId", "This credential no longer exists; choose another.");
         }
+        if (entity.CredentialId != credentialId)
+        {
+            // Named, not numbered: the entry is read long after either credential may be gone.
+            var names = await db.Credentials.AsNoTracking().Where(c => c.Id == entity.CredentialId || c.Id == credentialId)
+                .ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
+            audit.Add(db, "hierarchy.credential-changed", "hierarchy", entity.Id.ToString(), entity.Name,
+            [
+                new AuditChange("Credential", CredentialNameOf(entity.CredentialId, names), CredentialNameOf(credentialId, names)),
+            ]);
+        }
         entity.CredentialId = credentialId;
         return await SaveChangeAsync(db, entity, expectedVersion, cancellationToken);
     }
+
+    private static string CredentialNameOf(int? id, Dictionary<int, string> names) =>
+        id is int known ? names.GetValueOrDefault(known, $"#{known}") : "Inherit";
 
     private async Task<HierarchyResult> SaveChangeAsync(PortalDbContext db, HierarchyEntity entity, int? expectedVersion, CancellationToken cancellationToken)
     {
@@ -289,6 +307,8 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
                 $"{what} still has {alerts} {(alerts == 1 ? "alert" : "alerts")}: delete them or move them to another workspace first.");
         }
         await db.HierarchyEntities.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken);
+        audit.Add(db, "hierarchy.deleted", "hierarchy", id.ToString(), entity.Name, [new AuditChange("Level", entity.Level.DisplayName(), null)]);
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         InvalidateShape();
         return new HierarchyDeletion(HierarchyDeleteStatus.Deleted);
