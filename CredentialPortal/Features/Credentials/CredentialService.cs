@@ -2,7 +2,9 @@ using CredentialPortal.Data;
 using CredentialPortal.Features.Credentials.OAuth;
 using CredentialPortal.Features.Delivery;
 using Microsoft.AspNetCore.DataProtection;
+using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Shared;
+using CredentialPortal.Features.Users;
 using CredentialPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -19,7 +21,9 @@ public sealed partial class CredentialService(
     OAuthTokenCache tokens,
     IMemoryCache cache,
     CacheInvalidation invalidation,
-    IHttpClientFactory httpClients)
+    IHttpClientFactory httpClients,
+    ActorAccessor actors,
+    AuditTrail audit)
 {
     // A field, so that the listing half of this class (CredentialService.Listing.cs) reaches it too.
     private readonly IDbContextFactory<PortalDbContext> dbFactory = dbFactory;
@@ -56,6 +60,8 @@ public sealed partial class CredentialService(
             ClientId = kind.ClientIdIsSecret ? null : Unprotect(credential.ProtectedClientId),
             HasClientId = kept.HasClientId,
             SecretIsStandardWebhooksKey = kept.SecretIsStandardWebhooksKey,
+            RotatedUtc = credential.RotatedUtc,
+            GraceEndsUtc = credential.GraceEndsUtc,
         };
     }
 
@@ -427,7 +433,7 @@ public sealed partial class CredentialService(
     /// The decrypted credential for an outgoing request, from a row the caller already read (the delivery path loads
     /// the alert and its credential in one query).
     /// </summary>
-    internal ResolvedCredential Resolve(Credential credential) => new(
+    internal ResolvedCredential Resolve(Credential credential) => WithPreviousValues(credential, new(
         credential.Type,
         credential.FieldName,
         credential.Location,
@@ -436,7 +442,7 @@ public sealed partial class CredentialService(
         credential.Format ?? HmacFormat.TimestampSignatureKey,
         credential.Id,
         credential.Version,
-        StoredOAuth(credential));
+        StoredOAuth(credential)));
 }
 
 /// <summary>The form's Test connection: field messages when the settings cannot request a token, else what the endpoint said.</summary>
