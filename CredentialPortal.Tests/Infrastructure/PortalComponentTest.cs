@@ -1,6 +1,7 @@
 using Bunit;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Hierarchy;
+using CredentialPortal.Features.Users;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
@@ -18,6 +19,7 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
     protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = default!;
     protected IRenderedComponent<MudSnackbarProvider> Snackbars { get; private set; } = default!;
+    protected Bunit.TestDoubles.BunitAuthorizationContext Authorization { get; private set; } = default!;
 
     /// <summary>
     /// How long a wait for a page's state may take: pages load from a real database, and on the 2-core CI machine running
@@ -40,6 +42,11 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(Database.Alerts);
         Services.AddSingleton(Database.Deliveries);
         Services.AddSingleton(Database.Services.GetRequiredService<HierarchyService>());
+        // Pages hide what a role cannot do (<AuthorizeView Policy=…>): components are tested as an editor.
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized("editor@portal.test");
+        Authorization.SetRoles(PortalRoles.Editor);
+        Authorization.SetPolicies(PortalPolicies.Editor, PortalPolicies.Viewer);
         Popovers = Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();
         Snackbars = Render<MudSnackbarProvider>();

@@ -197,7 +197,7 @@ public sealed partial class CredentialService
                 ? Unprotect(credential.ProtectedClientId) : null,
             credential.RotatedUtc,
             credential.GraceEndsUtc,
-            HasPreviousValues(credential));
+            HasPreviousValues(credential) && RotationRules.IsGraceOpen(credential.GraceEndsUtc, time.GetUtcNow().UtcDateTime));
     }
 
     /// <summary>
@@ -263,7 +263,10 @@ public sealed record RotationResult(SaveStatus Status, int Id, IReadOnlyDictiona
     public override string ToString() => $"Rotation of credential {Id}: {Status}";
 }
 
-/// <summary>A credential's rotation state as its page shows it; never a secret.</summary>
+/// <summary>
+/// A credential's rotation state as its page shows it; never a secret. <see cref="GraceOpen"/>: the previous secret still
+/// works, by the service's clock when read (Roll back is offered then; the service checks again).
+/// </summary>
 public sealed record RotationView(
     int Id,
     Guid PublicId,
@@ -276,10 +279,8 @@ public sealed record RotationView(
     string? KeyId,
     DateTime? RotatedUtc,
     DateTime? GraceEndsUtc,
-    bool HasPrevious)
+    bool GraceOpen)
 {
-    /// <summary>Whether the previous secret still works at <paramref name="nowUtc"/> (Roll back is offered then).</summary>
-    public bool IsGraceOpen(DateTime nowUtc) => HasPrevious && RotationRules.IsGraceOpen(GraceEndsUtc, nowUtc);
 
     /// <summary>Whether receivers fetch the public keys from the credential's JWKS URL.</summary>
     public bool PublishesJwks => Type == CredentialType.OAuth2 && GrantType == OAuthGrantType.ClientCredentialsWithJwt;
