@@ -77,6 +77,7 @@ public static class PortalHosting
         services.Configure<OriginOptions>(builder.Configuration);
         services.AddTrustedProxies(builder.Configuration);
         services.AddPortalApi(builder.Configuration);
+        services.AddCredentialJwks(builder.Configuration);
         services.AddPortalOpenApi();
         return builder;
     }
@@ -202,6 +203,7 @@ public static class PortalHosting
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapPortalApi();
+        app.MapCredentialJwks();
         return app;
     }
 }

@@ -67,6 +67,7 @@ public static class CredentialEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapCredentialRotation();
         return api;
     }
 

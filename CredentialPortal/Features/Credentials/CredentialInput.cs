@@ -144,6 +144,12 @@ public sealed record CredentialForEdit(
     /// <summary>Whether the stored secret is a whsec_ one, which a switch to Standard Webhooks can keep.</summary>
     public bool SecretIsStandardWebhooksKey { get; init; }
 
+    /// <summary>When the secret was last rotated (null: never, or rolled back).</summary>
+    public DateTime? RotatedUtc { get; init; }
+
+    /// <summary>When the previous secret stops working; compare it with the clock when showing it.</summary>
+    public DateTime? GraceEndsUtc { get; init; }
+
     /// <summary>What an edit that leaves the write-only fields alone keeps, as the rules need it.</summary>
     public CredentialRules.StoredValues Kept => new(HasClientId, SecretIsStandardWebhooksKey);
 

@@ -3,6 +3,7 @@ using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Credentials.OAuth;
 using CredentialPortal.Features.Delivery;
 using Microsoft.AspNetCore.DataProtection;
+using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Shared;
 using CredentialPortal.Features.Users;
 using CredentialPortal.Infrastructure;
@@ -60,6 +61,8 @@ public sealed partial class CredentialService(
             ClientId = kind.ClientIdIsSecret ? null : Unprotect(credential.ProtectedClientId),
             HasClientId = kept.HasClientId,
             SecretIsStandardWebhooksKey = kept.SecretIsStandardWebhooksKey,
+            RotatedUtc = credential.RotatedUtc,
+            GraceEndsUtc = credential.GraceEndsUtc,
         };
     }
 
@@ -449,7 +452,7 @@ public sealed partial class CredentialService(
     /// The decrypted credential for an outgoing request, from a row the caller already read (the delivery path loads
     /// the alert and its credential in one query).
     /// </summary>
-    internal ResolvedCredential Resolve(Credential credential) => new(
+    internal ResolvedCredential Resolve(Credential credential) => WithPreviousValues(credential, new(
         credential.Type,
         credential.FieldName,
         credential.Location,
@@ -458,7 +461,7 @@ public sealed partial class CredentialService(
         credential.Format ?? HmacFormat.TimestampSignatureKey,
         credential.Id,
         credential.Version,
-        StoredOAuth(credential));
+        StoredOAuth(credential)));
 }
 
 /// <summary>The form's Test connection: field messages when the settings cannot request a token, else what the endpoint said.</summary>

@@ -39,6 +39,18 @@ public sealed record ResolvedCredential(
         _ => CredentialWireFormat.Mask,
     };
 
+    /// <summary>The secret before the last rotation (HMAC Signature signs with it too until <see cref="GraceEndsUtc"/>).</summary>
+    public string? PreviousSecret { get; init; }
+
+    /// <summary>The key id before the last rotation (t=,v1=,key=).</summary>
+    public string? PreviousClientId { get; init; }
+
+    /// <summary>When the previous secret stops counting; compared with the sender's clock at send time.</summary>
+    public DateTimeOffset? GraceEndsUtc { get; init; }
+
+    /// <summary>Whether a request sent at <paramref name="now"/> is signed with the previous secret as well.</summary>
+    public bool SignsWithPrevious(DateTimeOffset now) => PreviousSecret is not null && GraceEndsUtc is { } ends && now < ends;
+
     private bool SendsBearerScheme => FieldName.Equals("Authorization", StringComparison.OrdinalIgnoreCase);
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
@@ -109,21 +121,37 @@ public static class CredentialWireFormat
     {
         var timestamp = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var secret = credential.Secret ?? throw new InvalidOperationException("The HMAC credential has no secret.");
+        // During a rotation's grace window the previous secret signs too, after the new one, so that a receiver that
+        // still holds the old secret (or already the new one) verifies either way.
+        var previous = credential.SignsWithPrevious(now) ? credential.PreviousSecret : null;
         if (credential.Format == HmacFormat.StandardWebhooks)
         {
             var id = messageId ?? "msg_" + Guid.NewGuid().ToString("N");
-            var key = CredentialRules.StandardWebhooksKey(secret)
-                ?? throw new InvalidOperationException("The Standard Webhooks secret is not a whsec_ secret.");
-            var signature = Convert.ToBase64String(HmacSha256(key, $"{id}.{timestamp}.", body));
-            return StandardWebhooksHeaders(id, timestamp, signature);
+            var signatures = new List<string>(2);
+            string[] secrets = previous is null ? [secret] : [secret, previous];
+            foreach (var each in secrets)
+            {
+                var key = CredentialRules.StandardWebhooksKey(each)
+                    ?? throw new InvalidOperationException("The Standard Webhooks secret is not a whsec_ secret.");
+                signatures.Add("v1," + Convert.ToBase64String(HmacSha256(key, $"{id}.{timestamp}.", body)));
+            }
+            return StandardWebhooksHeaders(id, timestamp, string.Join(' ', signatures));
         }
 
-        var hex = Convert.ToHexStringLower(HmacSha256(Encoding.UTF8.GetBytes(secret), $"{timestamp}.", body));
-        return [(credential.FieldName, SignatureHeaderValue(timestamp, hex, credential.ClientId))];
+        var value = SignatureHeaderValue(timestamp, HexSignature(secret, timestamp, body), credential.ClientId);
+        if (previous is not null)
+        {
+            value += $",v1={HexSignature(previous, timestamp, body)},key={credential.PreviousClientId ?? credential.ClientId}";
+        }
+        return [(credential.FieldName, value)];
     }
 
-    private static IReadOnlyList<(string Name, string Value)> StandardWebhooksHeaders(string id, string timestamp, string signature) =>
-        [("webhook-id", id), ("webhook-timestamp", timestamp), ("webhook-signature", $"v1,{signature}")];
+    private static string HexSignature(string secret, string timestamp, ReadOnlySpan<byte> body) =>
+        Convert.ToHexStringLower(HmacSha256(Encoding.UTF8.GetBytes(secret), $"{timestamp}.", body));
+
+    /// <param name="signatures">Each <c>v1,&lt;Base64&gt;</c>, space-separated.</param>
+    private static IReadOnlyList<(string Name, string Value)> StandardWebhooksHeaders(string id, string timestamp, string signatures) =>
+        [("webhook-id", id), ("webhook-timestamp", timestamp), ("webhook-signature", signatures)];
 
     private static string SignatureHeaderValue(string timestamp, string signature, string keyId) => $"t={timestamp},v1={signature},key={keyId}";
 
@@ -150,7 +178,7 @@ public static class CredentialWireFormat
                 var from = string.IsNullOrWhiteSpace(tokenUrl) ? "the Access Token URL" : tokenUrl.Trim();
                 return [PreviewLine.Header("Authorization", $"Bearer <token from {from}>")];
             case CredentialType.HmacSignature when format == HmacFormat.StandardWebhooks:
-                return StandardWebhooksHeaders("msg_<delivery id>", "<unix time>", "<Base64 HMAC-SHA256 of id.timestamp.body>")
+                return StandardWebhooksHeaders("msg_<delivery id>", "<unix time>", "v1,<Base64 HMAC-SHA256 of id.timestamp.body>")
                     .Select(h => PreviewLine.Header(h.Name, h.Value)).ToList();
             case CredentialType.HmacSignature:
                 var keyId = string.IsNullOrEmpty(clientId) ? "<Key ID>" : clientId;

@@ -8,7 +8,7 @@ namespace CredentialPortal.Features.Credentials.Api;
 /// body, changed, can be sent back with PUT). Write-only values never appear, only whether they are set and the hint
 /// kept when they were saved ("..." and their last 4 characters, for values long enough to spare them).
 /// </summary>
-public sealed record CredentialResource
+public record CredentialResource
 {
     public required Guid CredentialId { get; init; }
     public required string Name { get; init; }
@@ -48,6 +48,9 @@ public sealed record CredentialResource
     [Description("oauth2 client_credentials_with_jwt: the public half of the signing key (PEM, JWK and key id).")]
     public OAuthPublicKey? PublicKey { get; init; }
 
+    [Description("The last rotation: when, and when the previous secret stops working (null: never rotated, or rolled back).")]
+    public CredentialRotation? Rotation { get; init; }
+
     public required DateTime LastModified { get; init; }
 
     [Description("Bumped on every save; the ETag header carries it for If-Match.")]
@@ -78,6 +81,7 @@ public sealed record CredentialResource
             RefreshTokenUrl = oauth?.RefreshTokenUrl,
             SigningAlgorithm = oauth is null ? null : CredentialApiNames.Of(oauth.SigningAlgorithm),
             PublicKey = oauth?.PublicKey,
+            Rotation = credential.RotatedUtc is { } rotated ? new CredentialRotation(rotated, credential.GraceEndsUtc) : null,
             LastModified = credential.LastModifiedUtc,
             Version = credential.Version,
         };
