@@ -15,9 +15,6 @@ public sealed class AuditLogTests(BrowserFixture browser) : PortalTest(browser)
     private const string FirstSecret = "Audit-First-Secret-4411";
     private const string SecondSecret = "Audit-Second-Secret-8822";
 
-    protected override void ConfigurePortal(IWebHostBuilder builder) =>
-        builder.ConfigureTestServices(services => services.AddTransient<IClaimsTransformation, SignedInAdministrator>());
-
     [Fact]
     public async Task A_session_of_edits_is_listed_newest_first_with_Secret_changed_and_History_shows_one_credential()
     {
@@ -99,23 +96,5 @@ public sealed class AuditLogTests(BrowserFixture browser) : PortalTest(browser)
         await Expect(audit.Cell(1, "Action")).ToHaveTextAsync("credential.created");
         Assert.True(await Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
             "The audit log scrolls sideways at 390 px.");
-    }
-
-    /// <summary>
-    /// Signed-in people carry their role from their account; where a principal has no role claim, this test's
-    /// administrator gets the Administrator one (the seeded administrator is one).
-    /// </summary>
-    private sealed class SignedInAdministrator : IClaimsTransformation
-    {
-        public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
-        {
-            if (principal.Identity?.IsAuthenticated != true || principal.HasClaim(c => c.Type == ClaimTypes.Role))
-            {
-                return Task.FromResult(principal);
-            }
-            var transformed = principal.Clone();
-            transformed.AddIdentity(new ClaimsIdentity([new Claim(ClaimTypes.Role, PortalRoles.Administrator)]));
-            return Task.FromResult(transformed);
-        }
     }
 }

@@ -18,10 +18,6 @@ namespace CredentialPortal.E2E.Tests;
 /// </summary>
 public sealed class CredentialRotationTests(BrowserFixture browser) : PortalTest(browser)
 {
-    // Rotate is for editors: the seeded administrator acts with the role every existing user was given.
-    protected override void ConfigurePortal(IWebHostBuilder builder) =>
-        builder.ConfigureTestServices(services => services.AddSingleton<IClaimsTransformation, AdministratorRoleFallback>());
-
     [Fact]
     public async Task A_rotated_credential_signs_the_test_webhook_with_both_secrets()
     {

@@ -25,8 +25,7 @@ public sealed class AuditApiTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        app = host.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
-            services.AddTransient<IClaimsTransformation, TokenRoleClaims>()));
+        app = host.WithWebHostBuilder(_ => { });
         return Task.CompletedTask;
     }
 

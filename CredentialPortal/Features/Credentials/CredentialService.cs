@@ -3,7 +3,6 @@ using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Credentials.OAuth;
 using CredentialPortal.Features.Delivery;
 using Microsoft.AspNetCore.DataProtection;
-using CredentialPortal.Features.Audit;
 using CredentialPortal.Features.Shared;
 using CredentialPortal.Features.Users;
 using CredentialPortal.Infrastructure;

@@ -20,8 +20,7 @@ public sealed class RotationApiFixture : IAsyncLifetime
     public RotationApiFixture()
     {
         host = new ApiHost(clock: Clock);
-        app = host.WithWebHostBuilder(builder => builder.ConfigureTestServices(
-            services => services.AddSingleton<IClaimsTransformation, AdministratorRoleFallback>()));
+        app = host.WithWebHostBuilder(_ => { });
         Client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiHost.SeedToken);
         Anonymous = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
