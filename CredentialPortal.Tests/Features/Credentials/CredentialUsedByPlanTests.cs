@@ -85,41 +85,5 @@ public sealed class CredentialUsedByPlanTests : IAsyncLifetime
         Assert.DoesNotContain(plan, l => l.StartsWith("SCAN a", StringComparison.Ordinal) || l.StartsWith("SCAN h", StringComparison.Ordinal));
     }
 
-    private async Task<List<string>> ExplainAsync(RecordedCommand command)
-    {
-        await using var connection = new SqliteConnection($"Data Source={database.DatabasePath}");
-        await connection.OpenAsync();
-        await using var explain = connection.CreateCommand();
-        explain.CommandText = "EXPLAIN QUERY PLAN " + command.Text;
-        foreach (var (name, value) in command.Parameters)
-        {
-            explain.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-        var lines = new List<string>();
-        await using var reader = await explain.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            lines.Add(reader.GetString(3));
-        }
-        return lines;
-    }
-
-    private sealed record RecordedCommand(string Text, IReadOnlyList<(string Name, object? Value)> Parameters);
-
-    /// <summary>The SQL the service sent, with its parameters, to ask SQLite for the plan.</summary>
-    private sealed class CommandRecorder : DbCommandInterceptor
-    {
-        public List<RecordedCommand> Commands { get; } = [];
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            lock (Commands)
-            {
-                Commands.Add(new RecordedCommand(command.CommandText,
-                    command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, (object?)p.Value)).ToList()));
-            }
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-    }
+    private Task<List<string>> ExplainAsync(RecordedCommand command) => SqlitePlans.ExplainAsync(database.DatabasePath, command);
 }
