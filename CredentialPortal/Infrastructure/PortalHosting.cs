@@ -160,8 +160,7 @@ public static class PortalHosting
         var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using (var db = await factory.CreateDbContextAsync())
         {
-            // EF Core holds a migration lock, so several instances may start at once on one database.
-            await db.Database.MigrateAsync();
+            await MigrateAsync(db);
             if (db.Database.IsSqlite())
             {
                 // WAL lets readers and the writer work at once; the setting persists in the file.
@@ -174,6 +173,42 @@ public static class PortalHosting
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SeedOptions>>().Value.ApiToken is { Length: > 0 } apiToken)
         {
             await app.Services.GetRequiredService<ApiTokenService>().EnsureSeedAsync(apiToken);
+        }
+    }
+
+    // Any constant shared by every instance: the key of the session lock that serialises start-up migrations.
+    private const long MigrationLockKey = 0x43_50_4D_49_47; // "CPMIG"
+
+    /// <summary>
+    /// Applies the migrations. On PostgreSQL several instances may start at once, and EF Core's own migration lock there
+    /// lasts one migration's transaction: an instance that listed the pending migrations before another applied them
+    /// would apply them again. A session advisory lock held across the whole run makes the instances take turns.
+    /// </summary>
+    private static async Task MigrateAsync(PortalDbContext db)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            await db.Database.MigrateAsync();
+            return;
+        }
+
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})");
+            try
+            {
+                await db.Database.MigrateAsync();
+            }
+            finally
+            {
+                // The physical connection goes back to Npgsql's pool, and a session lock would go with it.
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})");
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
