@@ -33,7 +33,11 @@ internal sealed class ApiRateLimitPolicy(IOptionsMonitor<ApiOptions> options) : 
         });
     }
 
-    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    private static ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken) =>
+        RejectWithProblemAsync(context, "with this token");
+
+    /// <summary>429 with <c>Retry-After</c> and a problem details body naming what was counted ("with this token").</summary>
+    internal static async ValueTask RejectWithProblemAsync(OnRejectedContext context, string counted)
     {
         var http = context.HttpContext;
         var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
@@ -47,7 +51,7 @@ internal sealed class ApiRateLimitPolicy(IOptionsMonitor<ApiOptions> options) : 
             ProblemDetails = new ProblemDetails
             {
                 Status = StatusCodes.Status429TooManyRequests,
-                Detail = $"Too many requests with this token. Retry after {seconds} seconds.",
+                Detail = $"Too many requests {counted}. Retry after {seconds} seconds.",
             },
         });
     }

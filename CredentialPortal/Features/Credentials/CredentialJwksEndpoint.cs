@@ -76,23 +76,7 @@ public static class CredentialJwksEndpoint
                 QueueLimit = 0,
             });
 
-        private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
-        {
-            var http = context.HttpContext;
-            var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-                ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-                : 60;
-            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status429TooManyRequests,
-                    Detail = $"Too many requests from this address. Retry after {seconds} seconds.",
-                },
-            });
-        }
+        private static ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken) =>
+            CredentialPortal.Features.Api.ApiRateLimitPolicy.RejectWithProblemAsync(context, "from this address");
     }
 }
