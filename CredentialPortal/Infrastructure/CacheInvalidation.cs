@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CredentialPortal.Data;
+using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Credentials.OAuth;
 using CredentialPortal.Features.Hierarchy;
 using Microsoft.Extensions.Caching.Memory;
@@ -85,11 +86,21 @@ public sealed class CacheInvalidation(
     /// <summary>The <see cref="IMemoryCache"/> key of the number of credentials, which <see cref="CredentialChanged"/> evicts.</summary>
     public const string CredentialCountKey = "credential-count";
 
+    /// <summary>
+    /// The <see cref="IMemoryCache"/> key of every credential's id in one list order, which <see cref="CredentialChanged"/>
+    /// evicts (a change of name or date moves a credential; a creation or deletion moves all after it).
+    /// </summary>
+    public static string CredentialOrderKey(CredentialSort sort) => $"credential-order:{sort}";
+
     private void ForgetCredential(int credentialId)
     {
         Interlocked.Increment(ref credentialGeneration);
         memoryCache.Remove(CredentialKey(credentialId));
         memoryCache.Remove(CredentialCountKey);
+        foreach (var sort in Enum.GetValues<CredentialSort>())
+        {
+            memoryCache.Remove(CredentialOrderKey(sort));
+        }
         oauthTokens.Remove(credentialId);
     }
 

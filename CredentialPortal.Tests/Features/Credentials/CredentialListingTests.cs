@@ -2,6 +2,7 @@ using Bunit;
 using CredentialPortal.Data;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Credentials.Pages;
+using CredentialPortal.Features.Shared;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -41,7 +42,7 @@ public sealed class CredentialListingTests : IAsyncLifetime
     private async Task<(List<int> Ids, int Count)> NaiveAsync(CredentialListQuery query)
     {
         await using var db = await database.CreateDbContextAsync();
-        var pattern = "%" + query.Search!.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        var pattern = "%" + (query.Search ?? "").Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
         // The plainest case-insensitive match on each engine: SQLite's LIKE; PostgreSQL's ILIKE, on a deterministic collation.
         var matches = TestProvider.IsPostgres
             ? db.Credentials.Where(c => EF.Functions.ILike(EF.Functions.Collate(c.Name, PostgresPortalDbContext.SearchCollation), pattern, "\\"))
@@ -147,6 +148,40 @@ public sealed class CredentialListingTests : IAsyncLifetime
         {
             await AssertPageAsync(new CredentialListQuery("ledger", sort, descending, page), 600);
         }
+    }
+
+    [Theory]
+    [InlineData(CredentialSort.LastModified, true)]
+    [InlineData(CredentialSort.LastModified, false)]
+    [InlineData(CredentialSort.Name, false)]
+    [InlineData(CredentialSort.Name, true)]
+    [InlineData(CredentialSort.Type, true)]
+    [InlineData(CredentialSort.Type, false)]
+    public async Task Deep_pages_of_the_whole_list_match_the_full_order_and_follow_each_change(CredentialSort sort, bool descending)
+    {
+        // 3,000 rows: pages 40-80 lie over 1,000 entries from both ends, where the page is cut from the order's ids.
+        await InsertAsync(database, Enumerable.Range(0, 3_000).Select(i => $"{(char)('a' + i * 7 % 26)}ccount {i}"));
+        var deep = new[] { 0, 40, 59, 60, 61, 80, 119, 120 };
+        async Task AssertAllAsync(int total)
+        {
+            foreach (var page in deep)
+            {
+                await AssertPageAsync(new CredentialListQuery(null, sort, descending, page), total);
+            }
+        }
+        await AssertAllAsync(3_000);
+
+        // A new credential, renamed and edited later, then one deleted: each change moves the deep pages at once.
+        var created = await Service.CreateAsync(CredentialInputs.ClientId("  aaa first"));
+        await AssertAllAsync(3_001);
+        database.Clock.Advance(TimeSpan.FromMinutes(5));
+        var edit = (await Service.GetForEditAsync(created.Id))!.ToInput();
+        edit.Name = "zzz renamed";
+        Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(created.Id, edit)).Status);
+        await AssertAllAsync(3_001);
+        Assert.True(await Service.DeleteAsync((await Service.ListAsync(new CredentialListQuery(null, sort, descending, 50))).Items[0].Id));
+        Assert.True(await Service.DeleteAsync(created.Id));
+        await AssertAllAsync(2_999);
     }
 }
 

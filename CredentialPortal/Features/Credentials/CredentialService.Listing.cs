@@ -18,6 +18,9 @@ public sealed partial class CredentialService
     private const int MinSearchFragmentForIndex = 3;
     private const int WalkSortIndexAboveMatches = 500;
 
+    /// <summary>Up to this many index entries from the nearer end, an unfiltered page is an OFFSET walk (under a millisecond).</summary>
+    private const int OffsetWalkMaxEntries = 1_000;
+
     /// <summary>Up to this many sort-index entries, a LIKE per entry (with its table lookup) beats a second trigram pass.</summary>
     private const int LikeWalkMaxEntries = 3_000;
 
@@ -55,7 +58,13 @@ public sealed partial class CredentialService
 
         var descending = query.Descending ^ fromEnd;
         var page = Order(db, filtered, query.SortBy, descending).Skip(skip).Take(take);
-        if (query.SortBy == CredentialSort.UsedBy)
+        if (skip > OffsetWalkMaxEntries && string.IsNullOrWhiteSpace(query.Search) && query.SortBy != CredentialSort.UsedBy)
+        {
+            // Deep in the unfiltered list: cut the page's ids from the order's cached ids rather than walk half an index.
+            var pageIds = await PageOfOrderAsync(db, query.SortBy, descending, skip, take, cancellationToken);
+            page = Order(db, credentials.Where(c => EF.Parameter(pageIds).Contains(c.Id)), query.SortBy, descending);
+        }
+        else if (query.SortBy == CredentialSort.UsedBy)
         {
             var pageIds = UsedByPageIds(db, filtered, descending, skip, take);
             page = Order(db, credentials.Where(c => pageIds.Contains(c.Id)), query.SortBy, descending);
@@ -163,6 +172,33 @@ public sealed partial class CredentialService
             cache.Set(CacheInvalidation.CredentialCountKey, count, CachedReadLifetime);
         }
         return count;
+    }
+
+    /// <summary>
+    /// A page of the unfiltered list in one order: <paramref name="take"/> ids after <paramref name="skip"/>, cut from all
+    /// the ids in that order, read once (one index-only scan: 20-40 ms at 100,000 rows) and kept like the count, until a
+    /// credential is created, edited or deleted (<see cref="CacheInvalidation.CredentialChanged"/> evicts them here and on
+    /// the other instances), a minute at most. An OFFSET walks its index from the start on every call: on PostgreSQL
+    /// 7-10 ms for the middle page at 100,000 rows, and more as the list grows.
+    /// </summary>
+    private async Task<int[]> PageOfOrderAsync(
+        PortalDbContext db, CredentialSort sort, bool descending, int skip, int take, CancellationToken cancellationToken)
+    {
+        var key = CacheInvalidation.CredentialOrderKey(sort);
+        if (!cache.TryGetValue(key, out int[]? ids) || ids is null)
+        {
+            var generation = invalidation.CredentialGeneration;
+            ids = await Order(db, db.Credentials.AsNoTracking(), sort, descending: false).Select(c => c.Id).ToArrayAsync(cancellationToken);
+            if (invalidation.CredentialGeneration == generation)
+            {
+                cache.Set(key, ids, CachedReadLifetime);
+            }
+        }
+        // Descending is the ascending order read from its end (every order ends in Id, so each is the other's mirror).
+        var start = descending ? ids.Length - skip - take : skip;
+        var end = Math.Min(ids.Length, start + take);
+        start = Math.Max(0, start);
+        return start < end ? ids[start..end] : [];
     }
 
     /// <summary>The trigram index's match count and the table's row count, read in one statement.</summary>
