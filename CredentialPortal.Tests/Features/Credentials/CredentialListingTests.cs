@@ -183,6 +183,28 @@ public sealed class CredentialListingTests : IAsyncLifetime
         Assert.True(await Service.DeleteAsync(created.Id));
         await AssertAllAsync(2_999);
     }
+
+    [Fact]
+    public async Task A_search_follows_each_creation_rename_and_deletion()
+    {
+        // The search's index is kept apart from the row (an FTS5 table on SQLite, a trigram-indexed copy on PostgreSQL).
+        await InsertAsync(database, Enumerable.Range(0, 50).Select(i => $"Billing {i}"));
+        var created = await Service.CreateAsync(CredentialInputs.ClientId("ÉCLAIR Invoices"));
+        await AssertPageAsync(new CredentialListQuery("invoices"), 1);
+        await AssertPageAsync(new CredentialListQuery("clair inv"), 1);
+        await AssertPageAsync(new CredentialListQuery("BILLING"), 50);
+
+        var edit = (await Service.GetForEditAsync(created.Id))!.ToInput();
+        edit.Name = "Billing receipts";
+        Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(created.Id, edit)).Status);
+        await AssertPageAsync(new CredentialListQuery("invoices"), 0);
+        await AssertPageAsync(new CredentialListQuery("billing"), 51);
+        await AssertPageAsync(new CredentialListQuery("receipts"), 1);
+
+        Assert.True(await Service.DeleteAsync(created.Id));
+        await AssertPageAsync(new CredentialListQuery("receipts"), 0);
+        await AssertPageAsync(new CredentialListQuery("billing"), 50);
+    }
 }
 
 public sealed class CredentialListingPagerTests : PortalComponentTest

@@ -34,7 +34,8 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1);
 
                     b.Property<string>("Email")
                         .HasMaxLength(256)
@@ -61,7 +62,8 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)");
 
                     b.Property<string>("PasswordHash")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1);
 
                     b.Property<string>("PhoneNumber")
                         .HasColumnType("text");
@@ -70,7 +72,8 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.Property<string>("SecurityStamp")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1);
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
@@ -103,13 +106,15 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp with time zone")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<int?>("CredentialId")
                         .HasColumnType("integer");
 
                     b.Property<Guid?>("IdempotencyKey")
-                        .HasColumnType("uuid");
+                        .HasColumnType("uuid")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<bool>("InheritsCredential")
                         .HasColumnType("boolean");
@@ -118,7 +123,8 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("LastModifiedUtc")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp with time zone")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<string>("Metric")
                         .HasColumnType("text");
@@ -133,23 +139,27 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<DateTime?>("RemovedCredentialAtUtc")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp with time zone")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<string>("RemovedCredentialName")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<double?>("Threshold")
                         .HasColumnType("double precision");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("integer");
+                        .HasColumnType("integer")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<bool>("WebhookEnabled")
                         .HasColumnType("boolean");
 
                     b.Property<DateTime?>("WebhookGoneAtUtc")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp with time zone")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<string>("WebhookMethod")
                         .IsRequired()
@@ -195,7 +205,8 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)");
 
                     b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp with time zone")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<DateTime?>("ExpiresUtc")
                         .HasColumnType("timestamp with time zone");
@@ -203,10 +214,12 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.Property<byte[]>("Hash")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("bytea");
+                        .HasColumnType("bytea")
+                        .HasAnnotation("CredentialPortal:Audit", 1);
 
                     b.Property<DateTime?>("LastUsedUtc")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp with time zone")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -216,7 +229,8 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasMaxLength(10)
-                        .HasColumnType("character varying(10)");
+                        .HasColumnType("character varying(10)")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<DateTime?>("RevokedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -312,10 +326,12 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<string>("ClientIdHint")
                         .HasMaxLength(4)
-                        .HasColumnType("character varying(4)");
+                        .HasColumnType("character varying(4)")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp with time zone")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<string>("FieldName")
                         .IsRequired()
@@ -332,10 +348,12 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<Guid?>("IdempotencyKey")
-                        .HasColumnType("uuid");
+                        .HasColumnType("uuid")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<DateTime>("LastModifiedUtc")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp with time zone")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<int>("Location")
                         .HasColumnType("integer");
@@ -346,38 +364,62 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .UseCollation("portal_nocase");
 
+                    b.Property<string>("NameFolded")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasComputedColumnSql("lower((\"Name\" COLLATE \"und-x-icu\"))", true)
+                        .UseCollation("C");
+
                     b.Property<string>("PasswordHint")
                         .HasMaxLength(4)
-                        .HasColumnType("character varying(4)");
+                        .HasColumnType("character varying(4)")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<string>("PreviousSecretHint")
                         .HasMaxLength(4)
-                        .HasColumnType("character varying(4)");
+                        .HasColumnType("character varying(4)")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<string>("ProtectedClientId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1)
+                        .HasAnnotation("CredentialPortal:AuditName", "Client id");
 
                     b.Property<string>("ProtectedPassword")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1)
+                        .HasAnnotation("CredentialPortal:AuditName", "Password");
 
                     b.Property<string>("ProtectedPreviousClientId")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1)
+                        .HasAnnotation("CredentialPortal:AuditName", "Previous client id");
 
                     b.Property<string>("ProtectedPreviousPrivateKey")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1)
+                        .HasAnnotation("CredentialPortal:AuditName", "Previous private key");
 
                     b.Property<string>("ProtectedPreviousSecret")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1)
+                        .HasAnnotation("CredentialPortal:AuditName", "Previous secret");
 
                     b.Property<string>("ProtectedPrivateKey")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1)
+                        .HasAnnotation("CredentialPortal:AuditName", "Private key");
 
                     b.Property<string>("ProtectedSecret")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1)
+                        .HasAnnotation("CredentialPortal:AuditName", "Secret");
 
                     b.Property<string>("ProtectedUsername")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1)
+                        .HasAnnotation("CredentialPortal:AuditName", "Username");
 
                     b.Property<Guid>("PublicId")
                         .ValueGeneratedOnAdd()
@@ -397,7 +439,8 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<string>("SecretHint")
                         .HasMaxLength(4)
-                        .HasColumnType("character varying(4)");
+                        .HasColumnType("character varying(4)")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<int?>("SigningAlgorithm")
                         .HasColumnType("integer");
@@ -413,11 +456,13 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .UseCollation("portal_nocase");
+                        .UseCollation("portal_nocase")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("integer");
+                        .HasColumnType("integer")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.HasKey("Id");
 
@@ -430,18 +475,18 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     b.HasIndex("LastModifiedUtc", "Id")
                         .HasDatabaseName("IX_Credentials_LastModified");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("LastModifiedUtc", "Id"), new[] { "NameFolded" });
+
                     b.HasIndex("Name", "Id")
                         .HasDatabaseName("IX_Credentials_Name");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Name", "Id"), new[] { "NameFolded" });
 
                     b.HasIndex("TypeName", "LastModifiedUtc", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("IX_Credentials_Type");
 
-                    b.HasIndex(new[] { "Name" }, "IX_Credentials_NameSearch");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "IX_Credentials_NameSearch"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "IX_Credentials_NameSearch"), new[] { "gin_trgm_ops" });
-                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex(new[] { "Name" }, "IX_Credentials_NameSearch"), new[] { "und-x-icu" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TypeName", "LastModifiedUtc", "Id"), new[] { "NameFolded" });
 
                     b.ToTable("Credentials", (string)null);
                 });
@@ -520,7 +565,8 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("character varying(200)")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<bool>("IsTest")
                         .HasColumnType("boolean");
@@ -574,13 +620,15 @@ namespace CredentialPortal.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp with time zone")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<int?>("CredentialId")
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("LastModifiedUtc")
-                        .HasColumnType("timestamp with time zone");
+                        .HasColumnType("timestamp with time zone")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.Property<int>("Level")
                         .HasColumnType("integer");
@@ -596,7 +644,8 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("integer");
+                        .HasColumnType("integer")
+                        .HasAnnotation("CredentialPortal:Audit", 2);
 
                     b.HasKey("Id");
 
@@ -675,7 +724,8 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("CredentialPortal:Audit", 1);
 
                     b.Property<string>("Name")
                         .HasMaxLength(256)
@@ -838,10 +888,12 @@ namespace CredentialPortal.Data.Migrations.Postgres
 
                     b.OwnsMany("CredentialPortal.Features.Alerts.WebhookHeader", "WebhookHeaders", b1 =>
                         {
-                            b1.Property<int>("AlertId");
+                            b1.Property<int>("AlertId")
+                                .HasAnnotation("CredentialPortal:Audit", 2);
 
                             b1.Property<int>("__synthesizedOrdinal")
-                                .ValueGeneratedOnAdd();
+                                .ValueGeneratedOnAdd()
+                                .HasAnnotation("CredentialPortal:Audit", 2);
 
                             b1.Property<string>("Name")
                                 .IsRequired();
