@@ -33,8 +33,12 @@ public abstract class ListBenchmark : CredentialBenchmark
         // PostgreSQL refuses pattern matching on the name's case-insensitive collation: the search names a deterministic one.
         var name = raw is NpgsqlConnection ? "\"Name\" COLLATE \"und-x-icu\" ILIKE" : "\"Name\" LIKE";
         var where = string.IsNullOrEmpty(fragment) ? "" : $"WHERE {name} @pattern";
+        const string usedBy = "((SELECT COUNT(*) FROM \"Alerts\" a WHERE a.\"CredentialId\" = \"Credentials\".\"Id\")"
+            + " + (SELECT COUNT(*) FROM \"HierarchyEntities\" h WHERE h.\"CredentialId\" = \"Credentials\".\"Id\"))";
         var order = (Query.SortBy, Query.Descending) switch
         {
+            (CredentialSort.UsedBy, false) => $"{usedBy}, \"Id\"",
+            (CredentialSort.UsedBy, true) => $"{usedBy} DESC, \"Id\" DESC",
             (CredentialSort.Name, false) => "\"Name\", \"Id\"",
             (CredentialSort.Name, true) => "\"Name\" DESC, \"Id\" DESC",
             (CredentialSort.Type, false) => "\"Type\", \"LastModifiedUtc\" DESC, \"Id\" DESC",

@@ -24,14 +24,15 @@ internal static class BenchProgram
             return BenchOptions.Parse([.. rest]) is { } options ? await RunSystemAsync(options) : 2;
         }
         var keep = rest.Remove("--keep");
-        return await RunBenchmarksAsync([.. rest], keep);
+        var perCall = rest.Remove("--per-call");
+        return await RunBenchmarksAsync([.. rest], keep, perCall);
     }
 
     /// <summary>
     /// Runs the benchmarks that the arguments select (all of them when there are none, rather than BenchmarkDotNet's
     /// interactive menu), on one database filled by the first setup; 1 when a benchmark failed (a wrong answer throws).
     /// </summary>
-    private static async Task<int> RunBenchmarksAsync(string[] args, bool keep)
+    private static async Task<int> RunBenchmarksAsync(string[] args, bool keep, bool perCall)
     {
         var folder = BenchDatabase.NewFolder();
         Environment.SetEnvironmentVariable(BenchDatabase.SharedFolderVariable, folder);
@@ -39,7 +40,7 @@ internal static class BenchProgram
         try
         {
             var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly)
-                .Run(args.Length == 0 ? ["--filter", "*"] : args, BenchConfig.Create());
+                .Run(args.Length == 0 ? ["--filter", "*"] : args, BenchConfig.Create(perCall));
             return summaries.All(s => !s.HasCriticalValidationErrors && s.Reports.Length == s.BenchmarksCases.Length && s.Reports.All(r => r.Success)) ? 0 : 1;
         }
         finally

@@ -10,23 +10,28 @@ internal sealed class RawQuery : IDisposable
 {
     private readonly List<DbCommand> commands;
 
+    /// <summary>The page's command: the last with an ORDER BY (the page's Used by may follow it), else the last.</summary>
+    private readonly int page;
+
     public RawQuery(DbConnection connection, IReadOnlyList<RecordedCommand> recorded)
     {
         commands = recorded.Select(r => CreateCommand(connection, r)).ToList();
+        var ordered = recorded.ToList().FindLastIndex(r => r.Text.Contains("ORDER BY", StringComparison.Ordinal));
+        page = ordered >= 0 ? ordered : recorded.Count - 1;
         foreach (var command in commands)
         {
             command.Prepare();
         }
     }
 
-    /// <summary>Runs every command, reading every value as EF would; returns the rows of the last one (the page).</summary>
+    /// <summary>Runs every command, reading every value as EF would; returns the rows of the page's command.</summary>
     public int Run()
     {
-        var rows = 0;
-        foreach (var command in commands)
+        var pageRows = 0;
+        for (var c = 0; c < commands.Count; c++)
         {
-            using var reader = command.ExecuteReader();
-            rows = 0;
+            using var reader = commands[c].ExecuteReader();
+            var rows = 0;
             while (reader.Read())
             {
                 for (var i = 0; i < reader.FieldCount; i++)
@@ -35,8 +40,12 @@ internal sealed class RawQuery : IDisposable
                 }
                 rows++;
             }
+            if (c == page)
+            {
+                pageRows = rows;
+            }
         }
-        return rows;
+        return pageRows;
     }
 
     /// <summary>The recorded command on <paramref name="connection"/>, its text after <paramref name="prefix"/>.</summary>

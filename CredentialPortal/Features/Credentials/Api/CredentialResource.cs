@@ -98,8 +98,8 @@ public sealed record CredentialListItem(
     int UsedBy);
 
 /// <summary>
-/// A page of the list. <see cref="TotalIsLowerBound"/>: a one- or two-character search with very many matches is not
-/// counted to the end (as on the tab); at least <see cref="Total"/> + 1 credentials match then.
+/// A page of the list. <see cref="TotalIsLowerBound"/>: a search with very many matches (on SQLite one or two characters
+/// long, on PostgreSQL any) is not counted to the end (as on the tab); at least <see cref="Total"/> + 1 credentials match then.
 /// </summary>
 public sealed record CredentialListResponse(
     IReadOnlyList<CredentialListItem> Items,
