@@ -32,6 +32,7 @@ public sealed class CacheInvalidation(
     private const string MemoryEntry = "memory";
     private const string HierarchyShape = "shape";
     private const string Credential = "credential";
+    private const string References = "references";
 
     // Messages from this instance come back to it too; they are skipped by this id.
     private readonly string instanceId = Guid.NewGuid().ToString("N");
@@ -61,8 +62,31 @@ public sealed class CacheInvalidation(
         Publish($"{MemoryEntry} {key}");
     }
 
-    /// <summary>Tells the other instances to drop their hierarchy snapshot (this one drops its own first).</summary>
-    public void HierarchyChanged() => Publish(HierarchyShape);
+    /// <summary>
+    /// Tells the other instances to drop their hierarchy snapshot (this one drops its own first). A level may have
+    /// chosen or dropped a credential: the Used by order goes too, here and there.
+    /// </summary>
+    public void HierarchyChanged()
+    {
+        ForgetReferences();
+        Publish(HierarchyShape);
+    }
+
+    /// <summary>
+    /// An alert was created, edited or deleted, so a credential may have gained or lost a user: forgets the list's Used by
+    /// order here and on the other instances. Call it once the change is committed.
+    /// </summary>
+    public void ReferencesChanged()
+    {
+        ForgetReferences();
+        Publish(References);
+    }
+
+    private void ForgetReferences()
+    {
+        Interlocked.Increment(ref credentialGeneration);
+        memoryCache.Remove(CredentialOrderKey(CredentialSort.UsedBy));
+    }
 
     /// <summary>
     /// Forgets what is cached of the credential (its cached read, its OAuth tokens) and the credential count, here and on
@@ -88,7 +112,8 @@ public sealed class CacheInvalidation(
 
     /// <summary>
     /// The <see cref="IMemoryCache"/> key of every credential's id in one list order, which <see cref="CredentialChanged"/>
-    /// evicts (a change of name or date moves a credential; a creation or deletion moves all after it).
+    /// evicts (a change of name or date moves a credential; a creation or deletion moves all after it), and for the Used by
+    /// order <see cref="ReferencesChanged"/> and <see cref="HierarchyChanged"/> too.
     /// </summary>
     public static string CredentialOrderKey(CredentialSort sort) => $"credential-order:{sort}";
 
@@ -207,7 +232,11 @@ public sealed class CacheInvalidation(
                 memoryCache.Remove(parts[2]);
                 break;
             case HierarchyShape:
+                ForgetReferences();
                 services.GetRequiredService<HierarchyService>().EvictShape();
+                break;
+            case References:
+                ForgetReferences();
                 break;
             case Credential when parts.Length == 3 && int.TryParse(parts[2], out var credentialId):
                 ForgetCredential(credentialId);

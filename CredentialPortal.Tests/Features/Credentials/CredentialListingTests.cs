@@ -5,6 +5,7 @@ using CredentialPortal.Features.Credentials.Pages;
 using CredentialPortal.Features.Shared;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Tests.Features.Credentials;
 
@@ -204,6 +205,50 @@ public sealed class CredentialListingTests : IAsyncLifetime
         Assert.True(await Service.DeleteAsync(created.Id));
         await AssertPageAsync(new CredentialListQuery("receipts"), 0);
         await AssertPageAsync(new CredentialListQuery("billing"), 50);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_Used_by_order_follows_each_alert_and_level_that_chooses_or_drops_a_credential(bool descending)
+    {
+        // The order is read once and kept: every change of who uses a credential must reorder it at once.
+        await InsertAsync(database, Enumerable.Range(0, 30).Select(i => $"Key {i}"));
+        var ids = (await Service.ListAsync(new CredentialListQuery(null, CredentialSort.UsedBy, descending, PageSize: 100))).Items.Select(r => r.Id).ToList();
+        Assert.Equal(descending ? ids.OrderDescending() : ids.Order(), ids);
+        var (a, b, c) = (ids[10], ids[20], ids[25]);
+
+        async Task AssertOrderAsync(params (int Id, int UsedBy)[] used)
+        {
+            // Pages of 5: each page's rows come from the kept order, so a stale order shows as rows on the wrong page.
+            var rows = new List<CredentialRow>();
+            for (var page = 0; page < 6; page++)
+            {
+                rows.AddRange((await Service.ListAsync(new CredentialListQuery(null, CredentialSort.UsedBy, descending, page, 5))).Items);
+            }
+            var expected = ids.Select(id => (Id: id, UsedBy: used.Where(u => u.Id == id).Sum(u => u.UsedBy)));
+            expected = descending ? expected.OrderByDescending(x => x.UsedBy).ThenByDescending(x => x.Id) : expected.OrderBy(x => x.UsedBy).ThenBy(x => x.Id);
+            Assert.Equal(expected, rows.Select(r => (r.Id, r.UsedBy)));
+        }
+
+        var first = await database.Alerts.CreateAsync(Alerts.AlertInputs.RuntimeAlert("uses a", new Uri("http://127.0.0.1:9/hook"), credentialId: a));
+        Assert.Equal(SaveStatus.Saved, first.Status);
+        await AssertOrderAsync((a, 1));
+        await database.Alerts.CreateAsync(Alerts.AlertInputs.PlatformEvent("uses b", new Uri("http://127.0.0.1:9/hook"), credentialId: b));
+        await database.Alerts.CreateAsync(Alerts.AlertInputs.PlatformEvent("uses b too", new Uri("http://127.0.0.1:9/hook"), credentialId: b));
+        await AssertOrderAsync((a, 1), (b, 2));
+
+        var edit = (await database.Alerts.GetForEditAsync(first.Id))!.Value.Input;
+        edit.CredentialId = c;
+        Assert.Equal(SaveStatus.Saved, (await database.Alerts.UpdateAsync(first.Id, edit)).Status);
+        await AssertOrderAsync((c, 1), (b, 2));
+
+        var partner = (await database.Services.GetRequiredService<CredentialPortal.Features.Hierarchy.HierarchyService>().CreateAsync(CredentialPortal.Features.Hierarchy.HierarchyLevel.Partner, "Acme", null)).Id;
+        await database.Services.GetRequiredService<CredentialPortal.Features.Hierarchy.HierarchyService>().SetCredentialAsync(partner, a);
+        await AssertOrderAsync((c, 1), (b, 2), (a, 1));
+
+        Assert.True(await database.Alerts.DeleteAsync(first.Id));
+        await AssertOrderAsync((b, 2), (a, 1));
     }
 }
 

@@ -4,6 +4,7 @@ using CredentialPortal.Features.Credentials;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Features.Hierarchy;
 using CredentialPortal.Features.Shared;
+using CredentialPortal.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using CredentialPortal.Features.Users;
@@ -19,7 +20,8 @@ public sealed class AlertService(
     TimeProvider time,
     IDataProtectionProvider dataProtection,
     ActorAccessor actors,
-    AuditTrail audit)
+    AuditTrail audit,
+    CacheInvalidation invalidation)
 {
     public const int CredentialChoiceLimit = 20;
 
@@ -205,6 +207,7 @@ public sealed class AlertService(
         audit.Add(db, "alert.created", "alert", alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), alert.Name, changes);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        invalidation.ReferencesChanged(); // the credential list's Used by order
         return new SaveResult(SaveStatus.Saved, alert.Id);
     }
 
@@ -254,6 +257,7 @@ public sealed class AlertService(
         {
             return new SaveResult(SaveStatus.Conflict, id);
         }
+        invalidation.ReferencesChanged();
         return new SaveResult(SaveStatus.Saved, id);
     }
 
@@ -356,6 +360,7 @@ public sealed class AlertService(
         audit.Add(db, "alert.deleted", "alert", id.ToString(System.Globalization.CultureInfo.InvariantCulture), name);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        invalidation.ReferencesChanged();
         return true;
     }
 }
