@@ -13,6 +13,8 @@ public abstract class ListBenchmark : CredentialBenchmark
     /// <summary>Built once per case: a new record per call would be charged to the portal.</summary>
     protected CredentialListQuery Query => query ??= CreateQuery();
 
+    protected override bool ReadsListPage => true;
+
     protected override string Label => $"{GetType().Name}: {Query}";
 
     protected abstract CredentialListQuery CreateQuery();

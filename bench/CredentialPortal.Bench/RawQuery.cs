@@ -10,14 +10,16 @@ internal sealed class RawQuery : IDisposable
 {
     private readonly List<DbCommand> commands;
 
-    /// <summary>The page's command: the last with an ORDER BY (the page's Used by may follow it), else the last.</summary>
+    /// <summary>
+    /// The command whose rows the call shows: for a list page the last with an ORDER BY (none when the search found
+    /// nothing and the call stopped after its count: -1, no rows), otherwise the last.
+    /// </summary>
     private readonly int page;
 
-    public RawQuery(DbConnection connection, IReadOnlyList<RecordedCommand> recorded)
+    public RawQuery(DbConnection connection, IReadOnlyList<RecordedCommand> recorded, bool listPage)
     {
         commands = recorded.Select(r => CreateCommand(connection, r)).ToList();
-        var ordered = recorded.ToList().FindLastIndex(r => r.Text.Contains("ORDER BY", StringComparison.Ordinal));
-        page = ordered >= 0 ? ordered : recorded.Count - 1;
+        page = listPage ? recorded.ToList().FindLastIndex(r => r.Text.Contains("ORDER BY", StringComparison.Ordinal)) : recorded.Count - 1;
         foreach (var command in commands)
         {
             command.Prepare();

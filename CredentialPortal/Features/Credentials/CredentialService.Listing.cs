@@ -78,32 +78,14 @@ public sealed partial class CredentialService
             var pageIds = page.Select(c => c.Id);
             page = Order(db, credentials.Where(c => pageIds.Contains(c.Id)), query.SortBy, descending);
         }
-        var rows = await page
-            .Select(c => new CredentialRow(c.Id, c.Name, c.Type, c.LastModifiedUtc, c.PublicId, 0))
-            .ToListAsync(cancellationToken);
+        // Used by is counted in the page's statement, for its rows only (two index probes per row, after the page is cut):
+        // a statement of its own cost a round trip more, 0.5-0.8 ms on PostgreSQL.
+        var rows = await page.Select(Row(db)).ToListAsync(cancellationToken);
         if (fromEnd)
         {
             rows.Reverse();
         }
-        var usedBy = await CountUsedByAsync(db, rows.Select(r => r.Id).ToList(), cancellationToken);
-        return new CredentialPage([.. rows.Select(r => r with { UsedBy = usedBy.GetValueOrDefault(r.Id) })], total, moreThanTotal);
-    }
-
-    /// <summary>
-    /// Used by for the page's rows only, in one grouped statement over the indexed credential columns (see
-    /// <see cref="UsedBy"/>). Apart from the page's query: as correlated counts in it, they doubled its planning and
-    /// running time on PostgreSQL (about 2 ms of a 3 ms page).
-    /// </summary>
-    private static async Task<Dictionary<int, int>> CountUsedByAsync(PortalDbContext db, List<int> ids, CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-        var referencing = db.Alerts.Where(a => a.CredentialId != null && EF.Parameter(ids).Contains(a.CredentialId.Value)).Select(a => a.CredentialId!.Value)
-            .Concat(db.HierarchyEntities.Where(e => e.CredentialId != null && EF.Parameter(ids).Contains(e.CredentialId.Value)).Select(e => e.CredentialId!.Value));
-        return await referencing.GroupBy(id => id).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        return new CredentialPage(rows, total, moreThanTotal);
     }
 
     private async Task<(IQueryable<Credential> Filtered, int Total, bool MoreThanTotal)> FilterAsync(
@@ -122,16 +104,21 @@ public sealed partial class CredentialService
             // matches are counted on the narrow trigram-indexed copy, to a bound past the page as for a short search on
             // SQLite: an exact count reads every match, 4-10 ms for a broad fragment at 100,000 rows.
             var pattern = "%" + EscapeLike(fragment) + "%";
-            var matchIds = db.Database.SqlQuery<int>($"""
-                SELECT "Id" AS "Value" FROM "CredentialNameSearch"
-                WHERE "Name" LIKE (lower(({pattern} COLLATE "und-x-icu")) COLLATE "C") ESCAPE '\'
-                """);
+            var bound = CountBound(offset, pageSize);
+            // Counted on the server (a row of ids would cross the wire for every match up to the bound); the ids only
+            // when they are few enough to be looked up by key.
+            var matches = await db.Database.SqlQuery<SearchMatches>($"""
+                SELECT count(*)::int AS "Count", CASE WHEN count(*) <= {WalkSortIndexAboveMatches} THEN array_agg(m."Id") END AS "Ids"
+                FROM (SELECT "Id" FROM "CredentialNameSearch"
+                      WHERE "Name" LIKE (lower(({pattern} COLLATE "und-x-icu")) COLLATE "C") ESCAPE '\'
+                      LIMIT {bound + 1}) AS m
+                """).SingleAsync(cancellationToken);
             // Many matches: walk the order's index, whose entries carry the folded name (no table reads).
             var folded = credentials.Where(c => EF.Functions.Like(
                 EF.Property<string>(c, PostgresPortalDbContext.NameFoldedColumn),
                 EF.Functions.Collate(EF.Functions.Collate(pattern, PostgresPortalDbContext.SearchCollation).ToLower(), PostgresPortalDbContext.FoldedCollation),
                 "\\"));
-            return await FilterBoundedAsync(credentials, matchIds, folded, WalkSortIndexAboveMatches, offset, pageSize, cancellationToken);
+            return Bounded(credentials, matches.Count, matches.Ids, folded, bound);
         }
 
         if (fragment.Length < MinSearchFragmentForIndex)
@@ -140,7 +127,9 @@ public sealed partial class CredentialService
             var like = credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"));
             // Counted to the end, the matches are looked up by key and sorted (at most a few thousand): walking the sort
             // index for them would test a large part of it through table lookups (300 ms for a handful of matches at 100k).
-            return await FilterBoundedAsync(credentials, like.Select(c => c.Id), like, int.MaxValue, offset, pageSize, cancellationToken);
+            var bound = CountBound(offset, pageSize);
+            var likeIds = await like.Select(c => c.Id).Take(bound + 1).ToArrayAsync(cancellationToken);
+            return Bounded(credentials, likeIds.Length, likeIds, like, bound);
         }
 
         // FTS5 trigram index (see the AddCredentialNameSearch migration): a substring match without a table scan.
@@ -237,34 +226,48 @@ public sealed partial class CredentialService
     }
 
     /// <summary>
-    /// Counts matches (<paramref name="matchIds"/>) only to a round bound past the page (1,000; 2,000 once the pages reach
-    /// 1,000; ...): below it the count is exact, past it "more than". On SQLite for one or two characters (no trigram to
-    /// look up: the covering name index is scanned with LIKE, 13 ms at 100k for a full count), on PostgreSQL for every
-    /// fragment. Past the bound, or above <paramref name="walkAbove"/> matches, the page is found by walking the sort's
-    /// index with <paramref name="walk"/>; below, the matches are looked up by key and sorted.
+    /// Matches are counted only to a round bound past the page (1,000; 2,000 once the pages reach 1,000; ...): below it
+    /// the count is exact, past it "more than". On SQLite for one or two characters (no trigram to look up: the covering
+    /// name index is scanned with LIKE, 13 ms at 100k for a full count), on PostgreSQL for every fragment (an exact count
+    /// reads every match, 4-10 ms for a broad fragment at 100k).
     /// </summary>
-    private static async Task<(IQueryable<Credential> Filtered, int Total, bool MoreThanTotal)> FilterBoundedAsync(
-        IQueryable<Credential> credentials, IQueryable<int> matchIds, IQueryable<Credential> walk, int walkAbove,
-        int offset, int pageSize, CancellationToken cancellationToken)
+    private static int CountBound(int offset, int pageSize) => ShortSearchCountStep * (1 + (offset + pageSize) / ShortSearchCountStep);
+
+    /// <summary>
+    /// The search's rows and total from <paramref name="count"/> matches counted to <paramref name="bound"/>. With
+    /// <paramref name="ids"/> (the matches, when few), they are looked up by key and sorted; without them, or past the
+    /// bound, the page is found by walking the sort's index with <paramref name="walk"/>.
+    /// </summary>
+    private static (IQueryable<Credential> Filtered, int Total, bool MoreThanTotal) Bounded(
+        IQueryable<Credential> credentials, int count, int[]? ids, IQueryable<Credential> walk, int bound)
     {
-        var bound = ShortSearchCountStep * (1 + (offset + pageSize) / ShortSearchCountStep);
-        // The ids rather than a COUNT: one pass gives the count and, when it is exact, the page's candidates too.
-        var ids = await matchIds.Take(bound + 1).ToListAsync(cancellationToken);
-        if (ids.Count > bound)
+        if (count > bound)
         {
             // Many matches: walking the sort index with the filter finds a page after a few rows.
             return (walk, bound, true);
         }
-        if (ids.Count > walkAbove)
+        if (ids is null)
         {
-            return (walk, ids.Count, false);
+            return (walk, count, false);
         }
         // EF.Parameter: one array parameter (json_each on SQLite) instead of a parameter per id.
-        return (credentials.Where(c => EF.Parameter(ids).Contains(c.Id)), ids.Count, false);
+        return (credentials.Where(c => EF.Parameter(ids).Contains(c.Id)), count, false);
+    }
+
+    /// <summary>A PostgreSQL search's bounded match count, and the matches' ids when they are few.</summary>
+    private sealed class SearchMatches
+    {
+        public int Count { get; set; }
+        public int[]? Ids { get; set; }
     }
 
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    /// <summary>A row of the list, its Used by counted as <see cref="UsedBy"/> counts it.</summary>
+    private static Expression<Func<Credential, CredentialRow>> Row(PortalDbContext db) =>
+        c => new CredentialRow(c.Id, c.Name, c.Type, c.LastModifiedUtc, c.PublicId,
+            db.Alerts.Count(a => a.CredentialId == c.Id) + db.HierarchyEntities.Count(e => e.CredentialId == c.Id));
 
     /// <summary>
     /// The Used by count: the alerts that chose the credential plus the hierarchy levels that have it as their own, as
