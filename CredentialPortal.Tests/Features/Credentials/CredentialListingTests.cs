@@ -188,12 +188,14 @@ public sealed class CredentialListingTests : IAsyncLifetime
     [Fact]
     public async Task A_search_follows_each_creation_rename_and_deletion()
     {
-        // The search's index is kept apart from the row (an FTS5 table on SQLite, a trigram-indexed copy on PostgreSQL).
+        // The search's index is kept apart from the row (an FTS5 table on SQLite, an indexed copy on PostgreSQL).
         await InsertAsync(database, Enumerable.Range(0, 50).Select(i => $"Billing {i}"));
         var created = await Service.CreateAsync(CredentialInputs.ClientId("ÉCLAIR Invoices"));
         await AssertPageAsync(new CredentialListQuery("invoices"), 1);
         await AssertPageAsync(new CredentialListQuery("clair inv"), 1);
         await AssertPageAsync(new CredentialListQuery("BILLING"), 50);
+        // Two characters (no trigram: character pairs on PostgreSQL, a LIKE scan on SQLite).
+        await AssertPageAsync(new CredentialListQuery("AI"), 1);
 
         var edit = (await Service.GetForEditAsync(created.Id))!.ToInput();
         edit.Name = "Billing receipts";
@@ -201,9 +203,12 @@ public sealed class CredentialListingTests : IAsyncLifetime
         await AssertPageAsync(new CredentialListQuery("invoices"), 0);
         await AssertPageAsync(new CredentialListQuery("billing"), 51);
         await AssertPageAsync(new CredentialListQuery("receipts"), 1);
+        await AssertPageAsync(new CredentialListQuery("ai"), 0);
+        await AssertPageAsync(new CredentialListQuery("pT"), 1);
 
         Assert.True(await Service.DeleteAsync(created.Id));
         await AssertPageAsync(new CredentialListQuery("receipts"), 0);
+        await AssertPageAsync(new CredentialListQuery("pt"), 0);
         await AssertPageAsync(new CredentialListQuery("billing"), 50);
     }
 

@@ -106,13 +106,25 @@ public sealed partial class CredentialService
             var pattern = "%" + EscapeLike(fragment) + "%";
             var bound = CountBound(offset, pageSize);
             // Counted on the server (a row of ids would cross the wire for every match up to the bound); the ids only
-            // when they are few enough to be looked up by key.
-            var matches = await db.Database.SqlQuery<SearchMatches>($"""
-                SELECT count(*)::int AS "Count", CASE WHEN count(*) <= {WalkSortIndexAboveMatches} THEN array_agg(m."Id") END AS "Ids"
-                FROM (SELECT "Id" FROM "CredentialNameSearch"
-                      WHERE "Name" LIKE (lower(({pattern} COLLATE "und-x-icu")) COLLATE "C") ESCAPE '\'
-                      LIMIT {bound + 1}) AS m
-                """).SingleAsync(cancellationToken);
+            // when they are few enough to be looked up by key. Two characters have no trigram: their matches are found
+            // by the name's character pairs (the SearchNameBigrams migration). LIKE keeps the answer exact where lower-casing
+            // changes a fragment's length; OFFSET 0 keeps it a filter on those matches, not a full trigram index scan.
+            FormattableString count = fragment.Length == 2
+                ? (FormattableString)$"""
+                    SELECT count(*)::int AS "Count", CASE WHEN count(*) <= {WalkSortIndexAboveMatches} THEN array_agg(m."Id") END AS "Ids"
+                    FROM (SELECT p."Id" FROM (SELECT "Id", "Name" FROM "CredentialNameSearch"
+                                              WHERE credential_name_bigrams("Name") @> credential_name_bigrams(lower(({fragment} COLLATE "und-x-icu")) COLLATE "C")
+                                              OFFSET 0) AS p
+                          WHERE p."Name" LIKE (lower(({pattern} COLLATE "und-x-icu")) COLLATE "C") ESCAPE '\'
+                          LIMIT {bound + 1}) AS m
+                    """
+                : (FormattableString)$"""
+                    SELECT count(*)::int AS "Count", CASE WHEN count(*) <= {WalkSortIndexAboveMatches} THEN array_agg(m."Id") END AS "Ids"
+                    FROM (SELECT "Id" FROM "CredentialNameSearch"
+                          WHERE "Name" LIKE (lower(({pattern} COLLATE "und-x-icu")) COLLATE "C") ESCAPE '\'
+                          LIMIT {bound + 1}) AS m
+                    """;
+            var matches = await db.Database.SqlQuery<SearchMatches>(count).SingleAsync(cancellationToken);
             // Many matches: walk the order's index, whose entries carry the folded name (no table reads).
             var folded = credentials.Where(c => EF.Functions.Like(
                 EF.Property<string>(c, PostgresPortalDbContext.NameFoldedColumn),

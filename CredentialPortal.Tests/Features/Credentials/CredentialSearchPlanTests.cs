@@ -1,0 +1,68 @@
+using CredentialPortal.Data;
+using CredentialPortal.Features.Credentials;
+using CredentialPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CredentialPortal.Tests.Features.Credentials;
+
+/// <summary>
+/// On PostgreSQL a two-character search (no trigram to look up) finds and counts its matches through the index of the
+/// names' character pairs, never by reading every name.
+/// </summary>
+public sealed class CredentialSearchPlanTests : IAsyncLifetime
+{
+    private readonly CommandRecorder recorder = new();
+    private PortalTestDatabase database = default!;
+
+    public async Task InitializeAsync() =>
+        database = await PortalTestDatabase.CreateAsync(services =>
+            services.ConfigureDbContext<PortalDbContext>(options => options.AddInterceptors(recorder)));
+
+    public async Task DisposeAsync() => await database.DisposeAsync();
+
+    [PostgresFact("reads PostgreSQL's query plan")]
+    public async Task Two_characters_are_found_through_the_character_pair_index()
+    {
+        await CredentialListingTests.InsertAsync(database, Enumerable.Range(0, 5_000).Select(i => i % 100 == 0 ? $"Payroll {i}" : $"Hook {i}"));
+        await using (var db = await database.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("ANALYZE");
+        }
+
+        recorder.Commands.Clear();
+        var page = await database.Credentials.ListAsync(new CredentialListQuery("AY"));
+        Assert.Equal(50, page.TotalCount);
+        Assert.Equal(25, page.Items.Count);
+        Assert.All(page.Items, r => Assert.StartsWith("Payroll", r.Name, StringComparison.Ordinal));
+
+        var plan = await ExplainAsync(recorder.Commands.First(c => c.Text.Contains("\"CredentialNameSearch\"", StringComparison.Ordinal)));
+        Assert.Contains("IX_CredentialNameSearch_Bigrams", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+        // LIKE only filters the pairs' matches: as a condition on the trigram index it read that whole index (no trigram).
+        Assert.DoesNotContain("IX_CredentialNameSearch_Name", plan, StringComparison.Ordinal);
+    }
+
+    private async Task<string> ExplainAsync(RecordedCommand command)
+    {
+        await using var db = await database.CreateDbContextAsync();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN " + command.Text;
+        foreach (var (name, value) in command.Parameters)
+        {
+            var parameter = explain.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            explain.Parameters.Add(parameter);
+        }
+        var lines = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+        return string.Join("\n", lines);
+    }
+}
