@@ -101,14 +101,12 @@ public sealed partial class CredentialService
         if (db.Database.IsNpgsql())
         {
             // PostgreSQL: LIKE on the name folded to lower case (PostgresPortalDbContext), the fragment folded alike. The
-            // matches are counted on the narrow trigram-indexed copy, to a bound past the page as for a short search on
-            // SQLite: an exact count reads every match, 4-10 ms for a broad fragment at 100,000 rows.
+            // matches are counted to the bound on the narrow indexed copy, on the server; their ids come back only when
+            // few enough to be looked up by key. Two characters have no trigram: their matches are found by the name's
+            // character pairs (the SearchNameBigrams migration). LIKE keeps the answer exact where lower-casing changes a
+            // fragment's length; OFFSET 0 keeps it a filter on those matches, not a full trigram index scan.
             var pattern = "%" + EscapeLike(fragment) + "%";
             var bound = CountBound(offset, pageSize);
-            // Counted on the server (a row of ids would cross the wire for every match up to the bound); the ids only
-            // when they are few enough to be looked up by key. Two characters have no trigram: their matches are found
-            // by the name's character pairs (the SearchNameBigrams migration). LIKE keeps the answer exact where lower-casing
-            // changes a fragment's length; OFFSET 0 keeps it a filter on those matches, not a full trigram index scan.
             FormattableString count = fragment.Length == 2
                 ? (FormattableString)$"""
                     SELECT count(*)::int AS "Count", CASE WHEN count(*) <= {WalkSortIndexAboveMatches} THEN array_agg(m."Id") END AS "Ids"
