@@ -185,6 +185,57 @@ public sealed class CredentialListingTests : IAsyncLifetime
         await AssertAllAsync(2_999);
     }
 
+    [Theory]
+    [InlineData(CredentialSort.LastModified, true)]
+    [InlineData(CredentialSort.Name, false)]
+    [InlineData(CredentialSort.Type, true)]
+    public async Task Deep_pages_of_a_search_follow_each_creation_rename_and_deletion(CredentialSort sort, bool descending)
+    {
+        // 300 matches: pages 4-11 of 25 lie past the 100th match, where the page is cut from the search's kept order.
+        await InsertAsync(database, Enumerable.Range(0, 600).Select(i => i % 2 == 0 ? $"Ledger sync {i}" : $"other {i}"));
+        async Task AssertDeepAsync(int total)
+        {
+            foreach (var page in new[] { 4, 7, 11, 12 })
+            {
+                await AssertPageAsync(new CredentialListQuery("ledger", sort, descending, page), total);
+            }
+        }
+        await AssertDeepAsync(300);
+
+        var created = await Service.CreateAsync(CredentialInputs.ClientId("Ledger 0 new"));
+        await AssertDeepAsync(301);
+        database.Clock.Advance(TimeSpan.FromMinutes(5));
+        var edit = (await Service.GetForEditAsync(created.Id))!.ToInput();
+        edit.Name = "Ledger zz renamed";
+        Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(created.Id, edit)).Status);
+        await AssertDeepAsync(301);
+        edit = (await Service.GetForEditAsync(created.Id))!.ToInput();
+        edit.Name = "no longer a match";
+        Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(created.Id, edit)).Status);
+        await AssertDeepAsync(300);
+        Assert.True(await Service.DeleteAsync((await Service.ListAsync(new CredentialListQuery("ledger", sort, descending, 5))).Items[0].Id));
+        await AssertDeepAsync(299);
+    }
+
+    [Fact]
+    public async Task A_deep_page_of_a_search_by_Used_by_follows_each_alert_that_chooses_a_credential()
+    {
+        await InsertAsync(database, Enumerable.Range(0, 200).Select(i => $"Ledger {i}"));
+        var query = new CredentialListQuery("ledger", CredentialSort.UsedBy, Descending: true, Page: 5, PageSize: 20);
+        var before = await Service.ListAsync(query);
+        Assert.All(before.Items, r => Assert.Equal(0, r.UsedBy));
+
+        // Used by descending, ties by Id descending: page 5 holds ids 80-99 from the top. A credential of that page chosen
+        // by an alert moves to the top; the page then starts one id lower.
+        var chosen = before.Items[3].Id;
+        Assert.Equal(SaveStatus.Saved, (await database.Alerts.CreateAsync(Alerts.AlertInputs.RuntimeAlert("uses it", new Uri("http://127.0.0.1:9/hook"), credentialId: chosen))).Status);
+        var after = await Service.ListAsync(query);
+        Assert.DoesNotContain(chosen, after.Items.Select(r => r.Id));
+        Assert.Equal(before.Items.Select(r => r.Id).Where(id => id != chosen).Prepend(before.Items[0].Id + 1), after.Items.Select(r => r.Id));
+        var top = await Service.ListAsync(query with { Page = 0 });
+        Assert.Equal((chosen, 1), (top.Items[0].Id, top.Items[0].UsedBy));
+    }
+
     [Fact]
     public async Task A_search_follows_each_creation_rename_and_deletion()
     {
