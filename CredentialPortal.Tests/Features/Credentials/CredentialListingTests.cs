@@ -191,30 +191,31 @@ public sealed class CredentialListingTests : IAsyncLifetime
     [InlineData(CredentialSort.Type, true)]
     public async Task Deep_pages_of_a_search_follow_each_creation_rename_and_deletion(CredentialSort sort, bool descending)
     {
-        // 300 matches: pages 4-11 of 25 lie past the 100th match, where the page is cut from the search's kept order.
-        await InsertAsync(database, Enumerable.Range(0, 600).Select(i => i % 2 == 0 ? $"Ledger sync {i}" : $"other {i}"));
+        // 600 matches: pages 4-19 of 25 lie past the 100th match from the nearer end, where the page is cut from the
+        // search's kept order (read from the end past the middle); pages 0-3 and 20-23 are walked to.
+        await InsertAsync(database, Enumerable.Range(0, 1_200).Select(i => i % 2 == 0 ? $"Ledger sync {i}" : $"other {i}"));
         async Task AssertDeepAsync(int total)
         {
-            foreach (var page in new[] { 4, 7, 11, 12 })
+            foreach (var page in new[] { 3, 4, 9, 10, 14, 19, 23 })
             {
                 await AssertPageAsync(new CredentialListQuery("ledger", sort, descending, page), total);
             }
         }
-        await AssertDeepAsync(300);
+        await AssertDeepAsync(600);
 
         var created = await Service.CreateAsync(CredentialInputs.ClientId("Ledger 0 new"));
-        await AssertDeepAsync(301);
+        await AssertDeepAsync(601);
         database.Clock.Advance(TimeSpan.FromMinutes(5));
         var edit = (await Service.GetForEditAsync(created.Id))!.ToInput();
         edit.Name = "Ledger zz renamed";
         Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(created.Id, edit)).Status);
-        await AssertDeepAsync(301);
+        await AssertDeepAsync(601);
         edit = (await Service.GetForEditAsync(created.Id))!.ToInput();
         edit.Name = "no longer a match";
         Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(created.Id, edit)).Status);
-        await AssertDeepAsync(300);
+        await AssertDeepAsync(600);
         Assert.True(await Service.DeleteAsync((await Service.ListAsync(new CredentialListQuery("ledger", sort, descending, 5))).Items[0].Id));
-        await AssertDeepAsync(299);
+        await AssertDeepAsync(599);
     }
 
     [Fact]
