@@ -199,6 +199,8 @@ public sealed class CredentialListingTests : IAsyncLifetime
             foreach (var page in new[] { 3, 4, 9, 10, 14, 19, 23 })
             {
                 await AssertPageAsync(new CredentialListQuery("ledger", sort, descending, page), total);
+                // Two characters: no trigram, a count of its own (kept for deep pages too).
+                await AssertPageAsync(new CredentialListQuery("GE", sort, descending, page), total);
             }
         }
         await AssertDeepAsync(600);
@@ -211,7 +213,7 @@ public sealed class CredentialListingTests : IAsyncLifetime
         Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(created.Id, edit)).Status);
         await AssertDeepAsync(601);
         edit = (await Service.GetForEditAsync(created.Id))!.ToInput();
-        edit.Name = "no longer a match";
+        edit.Name = "no match now";
         Assert.Equal(SaveStatus.Saved, (await Service.UpdateAsync(created.Id, edit)).Status);
         await AssertDeepAsync(600);
         Assert.True(await Service.DeleteAsync((await Service.ListAsync(new CredentialListQuery("ledger", sort, descending, 5))).Items[0].Id));

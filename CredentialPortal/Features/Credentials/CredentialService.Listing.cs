@@ -133,7 +133,8 @@ public sealed partial class CredentialService
                           WHERE "Name" LIKE (lower(({pattern} COLLATE "und-x-icu")) COLLATE "C") ESCAPE '\'
                           LIMIT {bound + 1}) AS m
                     """;
-            var matches = await db.Database.SqlQuery<SearchMatches>(count).SingleAsync(cancellationToken);
+            var matches = await CountMatchesAsync(offset, $"{bound}:{fragment}",
+                () => db.Database.SqlQuery<SearchMatches>(count).SingleAsync(cancellationToken));
             // Many matches: walk the order's index, whose entries carry the folded name (no table reads).
             var folded = credentials.Where(c => EF.Functions.Like(
                 EF.Property<string>(c, PostgresPortalDbContext.NameFoldedColumn),
@@ -149,7 +150,8 @@ public sealed partial class CredentialService
             // Counted to the end, the matches are looked up by key and sorted (at most a few thousand): walking the sort
             // index for them would test a large part of it through table lookups (300 ms for a handful of matches at 100k).
             var bound = CountBound(offset, pageSize);
-            var likeIds = await like.Select(c => c.Id).Take(bound + 1).ToArrayAsync(cancellationToken);
+            var likeIds = await CountMatchesAsync(offset, $"{bound}:{fragment}",
+                () => like.Select(c => c.Id).Take(bound + 1).ToArrayAsync(cancellationToken));
             return Bounded(credentials, likeIds.Length, likeIds, like, bound);
         }
 
@@ -263,6 +265,27 @@ public sealed partial class CredentialService
             cache.Set(key, ids, CachedReadLifetime);
         }
         return skip < ids.Length ? ids[skip..Math.Min(ids.Length, skip + take)] : [];
+    }
+
+    /// <summary>
+    /// A search's bounded count (its matches, when few), read by <paramref name="count"/>. Past the search's
+    /// <see cref="SearchWalkMaxSkip"/>th match it is kept like the deep pages' order (<see cref="PageOfSearchAsync"/>), for
+    /// the same data: paging on through a broad search counts its matches again only when the list changes (on PostgreSQL
+    /// 5-7 ms for 'ing' near its 18,918th match at 100k). A first page is always counted afresh.
+    /// </summary>
+    private async Task<T> CountMatchesAsync<T>(int offset, string search, Func<Task<T>> count)
+    {
+        if (offset < SearchWalkMaxSkip)
+        {
+            return await count();
+        }
+        var key = $"credential-search-count:{invalidation.CredentialGeneration}:{search}";
+        if (!cache.TryGetValue(key, out T? counted) || counted is null)
+        {
+            counted = await count();
+            cache.Set(key, counted, CachedReadLifetime);
+        }
+        return counted;
     }
 
     /// <summary>The trigram index's match count and the table's row count, read in one statement.</summary>
