@@ -244,49 +244,42 @@ public sealed partial class CredentialService
     /// <summary>
     /// A page deep in a search: <paramref name="take"/> ids after <paramref name="skip"/>, cut from the search's matches in
     /// that order, read to the next power of two past the page (a jump reads at most twice what walking to it would; the
-    /// pages up to there then come from memory) and kept for the data they were read from: the key holds
-    /// <see cref="CacheInvalidation.CredentialGeneration"/>, which every credential change (and, for Used by, every
-    /// reference change) moves on, here and on the other instances, so a changed list is read again and the old entry
-    /// expires unread, a minute at most.
+    /// pages up to there then come from memory) and kept (<see cref="KeptAsync"/>).
     /// </summary>
     private async Task<int[]> PageOfSearchAsync(PortalDbContext db, IQueryable<Credential> filtered, CredentialListQuery query,
         bool descending, int total, int skip, int take, CancellationToken cancellationToken)
     {
         var reach = Math.Min(total, (int)BitOperations.RoundUpToPowerOf2((uint)(skip + take)));
-        var generation = invalidation.CredentialGeneration;
-        var key = $"credential-search:{generation}:{query.SortBy}:{descending}:{total}:{reach}:{query.Search!.Trim()}";
-        if (!cache.TryGetValue(key, out int[]? ids) || ids is null)
-        {
-            ids = await (query.SortBy == CredentialSort.UsedBy
+        var ids = await KeptAsync($"credential-search:{query.SortBy}:{descending}:{total}:{reach}:{query.Search!.Trim()}",
+            () => (query.SortBy == CredentialSort.UsedBy
                     ? UsedByOrder(db, filtered, descending)
                     : Order(db, filtered, query.SortBy, descending).Select(c => c.Id))
                 .Take(reach)
-                .ToArrayAsync(cancellationToken);
-            cache.Set(key, ids, CachedReadLifetime);
-        }
+                .ToArrayAsync(cancellationToken));
         return skip < ids.Length ? ids[skip..Math.Min(ids.Length, skip + take)] : [];
     }
 
     /// <summary>
     /// A search's bounded count (its matches, when few), read by <paramref name="count"/>. Past the search's
-    /// <see cref="SearchWalkMaxSkip"/>th match it is kept like the deep pages' order (<see cref="PageOfSearchAsync"/>), for
-    /// the same data: paging on through a broad search counts its matches again only when the list changes (on PostgreSQL
-    /// 5-7 ms for 'ing' near its 18,918th match at 100k). A first page is always counted afresh.
+    /// <see cref="SearchWalkMaxSkip"/>th match it is kept like the deep pages' order (<see cref="KeptAsync"/>): paging on
+    /// through a broad search counts its matches again only when the list changes (on PostgreSQL 5-7 ms for 'ing' near
+    /// its 18,918th match at 100k). A first page is always counted afresh.
     /// </summary>
-    private async Task<T> CountMatchesAsync<T>(int offset, string search, Func<Task<T>> count)
-    {
-        if (offset < SearchWalkMaxSkip)
+    private async Task<T> CountMatchesAsync<T>(int offset, string search, Func<Task<T>> count) =>
+        offset < SearchWalkMaxSkip ? await count() : await KeptAsync($"credential-search-count:{search}", count);
+
+    /// <summary>
+    /// What <paramref name="read"/> reads of a search, kept for the data it was read from: the key holds
+    /// <see cref="CacheInvalidation.CredentialGeneration"/>, which every credential change (and every change of who uses
+    /// one, for Used by) moves on, here and on the other instances, so a changed list is read again and the old entry
+    /// expires unread, a minute at most.
+    /// </summary>
+    private async Task<T> KeptAsync<T>(string key, Func<Task<T>> read) =>
+        (await cache.GetOrCreateAsync($"{invalidation.CredentialGeneration}:{key}", entry =>
         {
-            return await count();
-        }
-        var key = $"credential-search-count:{invalidation.CredentialGeneration}:{search}";
-        if (!cache.TryGetValue(key, out T? counted) || counted is null)
-        {
-            counted = await count();
-            cache.Set(key, counted, CachedReadLifetime);
-        }
-        return counted;
-    }
+            entry.AbsoluteExpirationRelativeToNow = CachedReadLifetime;
+            return read();
+        }))!;
 
     /// <summary>The trigram index's match count and the table's row count, read in one statement.</summary>
     private sealed class SearchCounts
