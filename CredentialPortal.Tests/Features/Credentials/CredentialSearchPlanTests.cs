@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CredentialPortal.Data;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Tests.Infrastructure;
@@ -8,7 +9,7 @@ namespace CredentialPortal.Tests.Features.Credentials;
 
 /// <summary>
 /// On PostgreSQL a two-character search (no trigram to look up) finds and counts its matches through the index of the
-/// names' character pairs, never by reading every name.
+/// names' character pairs, never by reading every name; a search's few matches are read once, sorted and cut.
 /// </summary>
 public sealed class CredentialSearchPlanTests : IAsyncLifetime
 {
@@ -41,6 +42,30 @@ public sealed class CredentialSearchPlanTests : IAsyncLifetime
         Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
         // LIKE only filters the pairs' matches: as a condition on the trigram index it read that whole index (no trigram).
         Assert.DoesNotContain("IX_CredentialNameSearch_Name", plan, StringComparison.Ordinal);
+    }
+
+    [PostgresFact("reads PostgreSQL's query plan")]
+    public async Task A_few_matches_are_read_from_the_table_once_for_their_page()
+    {
+        await CredentialListingTests.InsertAsync(database, Enumerable.Range(0, 5_000).Select(i => i % 100 == 0 ? $"Payroll {i}" : $"Hook {i}"));
+        await using (var db = await database.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("ANALYZE");
+        }
+
+        foreach (var pageNumber in new[] { 0, 1 })
+        {
+            recorder.Commands.Clear();
+            var page = await database.Credentials.ListAsync(new CredentialListQuery("payroll", CredentialSort.Name, Descending: false, Page: pageNumber));
+            Assert.Equal(50, page.TotalCount);
+            Assert.Equal(Enumerable.Range(0, 50).Select(i => $"Payroll {i * 100}").Order(StringComparer.Ordinal).Skip(pageNumber * 25).Take(25),
+                page.Items.Select(r => r.Name));
+
+            // The matches' ids came with their count: the page's statement looks their rows up by key, sorts them and
+            // cuts the page, without a second lookup of the page's rows (a late row lookup suits a walk, not this).
+            var plan = await ExplainAsync(recorder.Commands.Last(c => c.Text.Contains("ORDER BY", StringComparison.Ordinal)));
+            Assert.Single(Regex.Matches(plan, "on \"Credentials\""));
+        }
     }
 
     private async Task<string> ExplainAsync(RecordedCommand command)
