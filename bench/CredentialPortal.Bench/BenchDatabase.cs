@@ -343,8 +343,8 @@ internal sealed class BenchDatabase : IAsyncDisposable
         if (IsPostgres)
         {
             // The fill leaves some 100 MB of dirty pages; the server's timed checkpoint would write them out five minutes
-            // later, for two minutes, in the middle of the measurements (on 2 cores the searches measured then ran 1-2 ms
-            // slower at the median). Written out now, before anything is timed.
+            // later, for two minutes, in the middle of the measurements (on 2 cores the searches measured then ran up to
+            // 1.4 ms slower at the median). Written out now, before anything is timed.
             var checkpoint = await TimeAsync(() => ExecuteScalarAsync("CHECKPOINT"));
             Console.WriteLine($"CHECKPOINT: {checkpoint.TotalSeconds:F2} s");
             var size = Convert.ToInt64(await ExecuteScalarAsync("SELECT pg_database_size(current_database())"), CultureInfo.InvariantCulture);
