@@ -64,7 +64,7 @@ public sealed class CacheInvalidation(
 
     /// <summary>
     /// Tells the other instances to drop their hierarchy snapshot (this one drops its own first). A level may have
-    /// chosen or dropped a credential: the Used by order goes too, here and there.
+    /// chosen or dropped a credential: the list's Used by order and counts go too, here and there.
     /// </summary>
     public void HierarchyChanged()
     {
@@ -74,7 +74,7 @@ public sealed class CacheInvalidation(
 
     /// <summary>
     /// An alert was created, edited or deleted, so a credential may have gained or lost a user: forgets the list's Used by
-    /// order here and on the other instances. Call it once the change is committed.
+    /// order and counts here and on the other instances. Call it once the change is committed.
     /// </summary>
     public void ReferencesChanged()
     {
@@ -86,11 +86,12 @@ public sealed class CacheInvalidation(
     {
         Interlocked.Increment(ref credentialGeneration);
         memoryCache.Remove(CredentialOrderKey(CredentialSort.UsedBy));
+        memoryCache.Remove(UsedByCountsKey);
     }
 
     /// <summary>
-    /// Forgets what is cached of the credential (its cached read, its OAuth tokens) and the credential count, here and on
-    /// the other instances: call it once a creation, an edit or a deletion is committed.
+    /// Forgets what is cached of the credential (its cached read, its OAuth tokens), the credential count and the Used by
+    /// counts, here and on the other instances: call it once a creation, an edit or a deletion is committed.
     /// </summary>
     public void CredentialChanged(int credentialId)
     {
@@ -117,11 +118,18 @@ public sealed class CacheInvalidation(
     /// </summary>
     public static string CredentialOrderKey(CredentialSort sort) => $"credential-order:{sort}";
 
+    /// <summary>
+    /// The <see cref="IMemoryCache"/> key of every used credential's Used by count, which <see cref="ReferencesChanged"/>,
+    /// <see cref="HierarchyChanged"/> and <see cref="CredentialChanged"/> evict.
+    /// </summary>
+    public const string UsedByCountsKey = "credential-used-by";
+
     private void ForgetCredential(int credentialId)
     {
         Interlocked.Increment(ref credentialGeneration);
         memoryCache.Remove(CredentialKey(credentialId));
         memoryCache.Remove(CredentialCountKey);
+        memoryCache.Remove(UsedByCountsKey);
         foreach (var sort in Enum.GetValues<CredentialSort>())
         {
             memoryCache.Remove(CredentialOrderKey(sort));
