@@ -202,19 +202,26 @@ public sealed partial class CredentialService
     /// (<see cref="CacheInvalidation.CredentialChanged"/> evicts it here and on the other instances), a minute at most.
     /// Counting reads every page of an index: most of an unfiltered page's cost at 100,000 rows.
     /// </summary>
-    private async Task<int> CountAsync(IQueryable<Credential> credentials, CancellationToken cancellationToken)
+    private Task<int> CountAsync(IQueryable<Credential> credentials, CancellationToken cancellationToken) =>
+        KeptUntilChangedAsync(CacheInvalidation.CredentialCountKey, () => credentials.CountAsync(cancellationToken));
+
+    /// <summary>
+    /// The entry at <paramref name="key"/>, or what <paramref name="read"/> reads, kept under that key (which
+    /// <see cref="CacheInvalidation"/> evicts on the changes that alter it) unless a change raced the read, a minute at most.
+    /// </summary>
+    private async Task<T> KeptUntilChangedAsync<T>(string key, Func<Task<T>> read)
     {
-        if (cache.TryGetValue(CacheInvalidation.CredentialCountKey, out int count))
+        if (cache.TryGetValue(key, out T? kept) && kept is not null)
         {
-            return count;
+            return kept;
         }
         var generation = invalidation.CredentialGeneration;
-        count = await credentials.CountAsync(cancellationToken);
+        var value = await read();
         if (invalidation.CredentialGeneration == generation)
         {
-            cache.Set(CacheInvalidation.CredentialCountKey, count, CachedReadLifetime);
+            cache.Set(key, value, CachedReadLifetime);
         }
-        return count;
+        return value;
     }
 
     /// <summary>
@@ -229,18 +236,10 @@ public sealed partial class CredentialService
     private async Task<int[]> PageOfOrderAsync(
         PortalDbContext db, CredentialSort sort, bool descending, int skip, int take, CancellationToken cancellationToken)
     {
-        var key = CacheInvalidation.CredentialOrderKey(sort);
-        if (!cache.TryGetValue(key, out int[]? ids) || ids is null)
-        {
-            var generation = invalidation.CredentialGeneration;
-            var credentials = db.Credentials.AsNoTracking();
-            ids = await (sort == CredentialSort.UsedBy ? UsedByOrder(db, credentials, descending: false) : Order(db, credentials, sort, descending: false).Select(c => c.Id))
-                .ToArrayAsync(cancellationToken);
-            if (invalidation.CredentialGeneration == generation)
-            {
-                cache.Set(key, ids, CachedReadLifetime);
-            }
-        }
+        var credentials = db.Credentials.AsNoTracking();
+        var ids = await KeptUntilChangedAsync(CacheInvalidation.CredentialOrderKey(sort), () =>
+            (sort == CredentialSort.UsedBy ? UsedByOrder(db, credentials, descending: false) : Order(db, credentials, sort, descending: false).Select(c => c.Id))
+                .ToArrayAsync(cancellationToken));
         // Descending is the ascending order read from its end (every order ends in Id, so each is the other's mirror).
         var start = descending ? ids.Length - skip - take : skip;
         var end = Math.Min(ids.Length, start + take);
@@ -343,26 +342,17 @@ public sealed partial class CredentialService
     /// first page after a change reads the counts again (the grouped count alone: 26-42 ms for 80,000 alerts over 55,000
     /// credentials).
     /// </summary>
-    private async Task<Dictionary<int, int>> UsedByCountsAsync(PortalDbContext db, CancellationToken cancellationToken)
-    {
-        if (cache.TryGetValue(CacheInvalidation.UsedByCountsKey, out Dictionary<int, int>? counts) && counts is not null)
+    private Task<Dictionary<int, int>> UsedByCountsAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        KeptUntilChangedAsync(CacheInvalidation.UsedByCountsKey, async () =>
         {
-            return counts;
-        }
-        var generation = invalidation.CredentialGeneration;
-        var alerts = db.Alerts.Where(a => a.CredentialId != null)
-            .GroupBy(a => a.CredentialId!.Value).Select(g => new { CredentialId = g.Key, Count = g.Count() });
-        var levels = db.HierarchyEntities.Where(e => e.CredentialId != null)
-            .GroupBy(e => e.CredentialId!.Value).Select(g => new { CredentialId = g.Key, Count = g.Count() });
-        counts = (await alerts.Concat(levels).ToListAsync(cancellationToken))
-            .GroupBy(c => c.CredentialId)
-            .ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
-        if (invalidation.CredentialGeneration == generation)
-        {
-            cache.Set(CacheInvalidation.UsedByCountsKey, counts, CachedReadLifetime);
-        }
-        return counts;
-    }
+            var alerts = db.Alerts.Where(a => a.CredentialId != null)
+                .GroupBy(a => a.CredentialId!.Value).Select(g => new { CredentialId = g.Key, Count = g.Count() });
+            var levels = db.HierarchyEntities.Where(e => e.CredentialId != null)
+                .GroupBy(e => e.CredentialId!.Value).Select(g => new { CredentialId = g.Key, Count = g.Count() });
+            return (await alerts.Concat(levels).ToListAsync(cancellationToken))
+                .GroupBy(c => c.CredentialId)
+                .ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
+        });
 
     /// <summary>
     /// The Used by count: the alerts that chose the credential plus the hierarchy levels that have it as their own, as
