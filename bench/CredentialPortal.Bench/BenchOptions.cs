@@ -6,6 +6,7 @@ internal enum SystemMode
     Api,
     Browser,
     Delivery,
+    Paired,
 }
 
 /// <summary>The command line of the whole-system modes: <c>--api</c> or <c>--browser</c> and their options.</summary>
@@ -29,14 +30,21 @@ internal sealed record BenchOptions(
         ["--api"] = SystemMode.Api,
         ["--browser"] = SystemMode.Browser,
         ["--delivery"] = SystemMode.Delivery,
+        ["--paired"] = SystemMode.Paired,
     };
 
     /// <summary>The delivery mode reads no credential list: a small fill gives its alert a credential to send with.</summary>
     private const int DeliveryRows = 1_000;
 
+    /// <summary>Rounds of the paired mode: some seconds of each case, so that its p95 spans more than one of the host's spells.</summary>
+    private const int PairedIterations = 2_000;
+
+    /// <summary>Untimed rounds of the paired mode: enough for the JIT to finish tiering the portal's code.</summary>
+    private const int PairedWarmup = 3_000;
+
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/CredentialPortal.Bench -- [BenchmarkDotNet options, e.g. --filter *List*]
-               dotnet run -c Release --project bench/CredentialPortal.Bench -- --api|--browser|--delivery [options]
+               dotnet run -c Release --project bench/CredentialPortal.Bench -- --api|--browser|--delivery|--paired [options]
         Common to the whole-system modes (the database the portal runs on):
           --rows N        credentials to insert (default 100000; 1000 with --delivery)
           --no-analyze    skip ANALYZE after the fill (as a production file that never ran it)
@@ -52,6 +60,10 @@ internal sealed record BenchOptions(
           --iterations N     timed samples of the first page (at least 1000)
           --warmup N         untimed rounds before them (at least 4000)
           --api-seconds S    length of each requests-per-second run (default 5; with --delivery, of each fires-per-second run)
+        Paired mode (the list cases of the BenchmarkDotNet classes, on the filled database):
+          --paired           each case's portal call and its raw replay timed in turns in one process, p50/p95 of both
+          --iterations N     timed rounds per case (default 2000)
+          --warmup N         untimed rounds before them (default 3000)
         Delivery mode (the portal on Kestrel with its delivery worker, webhooks to a loopback receiver):
           --delivery         fires accepted per second (API, raw endpoint, DeliveryService in-process; 1 and 32 at a time),
                              delivered per second end to end next to raw HttpClient, accept -> first attempt latency at
@@ -73,6 +85,10 @@ internal sealed record BenchOptions(
         if (options.Mode == SystemMode.Delivery)
         {
             options = options with { Rows = DeliveryRows };
+        }
+        if (options.Mode == SystemMode.Paired)
+        {
+            options = options with { Iterations = PairedIterations, Warmup = PairedWarmup };
         }
         for (var i = 0; i < args.Length; i++)
         {

@@ -8,7 +8,7 @@ public class DeepPageBenchmarks : ListBenchmark
 {
     private const int LastPage = (Rows - 1) / 25;
 
-    private static readonly (string Label, CredentialListQuery Query)[] Cases =
+    internal static readonly (string Label, CredentialListQuery Query)[] Cases =
     [
         ($"page {LastPage / 2} (middle), LastModified desc", new(Page: LastPage / 2)),
         ($"page {LastPage * 3 / 4}, LastModified desc", new(Page: LastPage * 3 / 4)),

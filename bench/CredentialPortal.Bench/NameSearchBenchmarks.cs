@@ -9,7 +9,7 @@ namespace CredentialPortal.Bench;
 /// </summary>
 public class NameSearchBenchmarks : ListBenchmark
 {
-    private static readonly (string Label, CredentialListQuery Query)[] Cases =
+    internal static readonly (string Label, CredentialListQuery Query)[] Cases =
     [
         ("'invoice' (one word)", new(Search: "invoice")),
         ("'slack orders' (rare)", new(Search: "slack orders")),

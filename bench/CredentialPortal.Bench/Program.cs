@@ -64,6 +64,7 @@ internal static class BenchProgram
         Console.WriteLine(options.Mode switch
         {
             SystemMode.Browser => $"CredentialPortal browser bench: {options.Rows} credentials, the published portal in Chromium",
+            SystemMode.Paired => $"CredentialPortal paired list bench: {options.Rows} credentials, CredentialService next to its raw SQL in turns",
             SystemMode.Delivery => $"CredentialPortal delivery bench: {options.Rows} credentials, the portal on Kestrel at 127.0.0.1, webhooks to a loopback receiver",
             _ => $"CredentialPortal API bench: {options.Rows} credentials, the portal on Kestrel at 127.0.0.1, a token",
         });
@@ -82,6 +83,9 @@ internal static class BenchProgram
                 var api = await ApiBench.RunAsync(database, options);
                 Console.WriteLine();
                 (exit, verdict) = (api.Correct ? 0 : 1, $"API: {api.Verdict}");
+                break;
+            case SystemMode.Paired:
+                exit = await PairedBench.RunAsync(database, options);
                 break;
             case SystemMode.Delivery:
                 var delivery = await DeliveryBench.RunAsync(database, options);
