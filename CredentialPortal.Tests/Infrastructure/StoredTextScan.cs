@@ -1,5 +1,6 @@
 using System.Text;
 using CredentialPortal.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -17,10 +18,32 @@ public static class StoredTextScan
         {
             return IsInAnyRow(database.Services.GetRequiredService<PortalDatabase>().ConnectionString, text);
         }
-        var files = new[] { database.DatabasePath, database.DatabasePath + "-wal" }.Where(File.Exists).ToArray();
+        using var keep = KeepFiles(database);
+        var files = new[] { database.DatabasePath + "-wal", database.DatabasePath }.Where(File.Exists).ToArray();
         Assert.NotEmpty(files);
         return files.Select(File.ReadAllBytes).Any(bytes =>
             bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0 || bytes.AsSpan().IndexOf(Encoding.Unicode.GetBytes(text)) >= 0);
+    }
+
+    /// <summary>
+    /// On SQLite, an open connection outside the pool until disposed: SQLite folds the -wal into the file and deletes it
+    /// when a database's last connection closes, which a parallel test's <c>SqliteConnection.ClearAllPools()</c> brings
+    /// about for every database at once; a scan between seeing the -wal and reading it would then fail or miss it.
+    /// Null on PostgreSQL.
+    /// </summary>
+    public static SqliteConnection? KeepFiles(PortalTestDatabase database)
+    {
+        if (TestProvider.IsPostgres)
+        {
+            return null;
+        }
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database.DatabasePath, Pooling = false }.ToString());
+        connection.Open();
+        // A connection counts once it has read: opening alone does not join it to the -wal.
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT count(*) FROM sqlite_master";
+        read.ExecuteScalar();
+        return connection;
     }
 
     public static void AssertAbsent(PortalTestDatabase database, params string[] values)

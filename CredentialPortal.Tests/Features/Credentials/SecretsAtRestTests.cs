@@ -13,6 +13,8 @@ public class SecretsAtRestTests
         var logs = new CapturingLoggerProvider();
         await using var database = await PortalTestDatabase.CreateAsync(services =>
             services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
+        // The -wal stays for the whole test, whatever other tests do to the connection pools (see KeepFiles).
+        using var keep = StoredTextScan.KeepFiles(database);
         var unique = Guid.NewGuid().ToString("N");
         var name = $"visible-name-{unique}";
         var clientId = $"client-{unique}";
