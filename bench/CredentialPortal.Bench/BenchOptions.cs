@@ -36,11 +36,11 @@ internal sealed record BenchOptions(
     /// <summary>The delivery mode reads no credential list: a small fill gives its alert a credential to send with.</summary>
     private const int DeliveryRows = 1_000;
 
-    /// <summary>Rounds of the paired mode: some seconds of each case, so that its p95 spans more than one of the host's spells.</summary>
+    /// <summary>Rounds of the paired mode (each takes every case once): a minute or more, many of the host's spells.</summary>
     private const int PairedIterations = 2_000;
 
     /// <summary>Untimed rounds of the paired mode: enough for the JIT to finish tiering the portal's code.</summary>
-    private const int PairedWarmup = 3_000;
+    private const int PairedWarmup = 300;
 
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/CredentialPortal.Bench -- [BenchmarkDotNet options, e.g. --filter *List*]
@@ -61,9 +61,10 @@ internal sealed record BenchOptions(
           --warmup N         untimed rounds before them (at least 4000)
           --api-seconds S    length of each requests-per-second run (default 5; with --delivery, of each fires-per-second run)
         Paired mode (the list cases of the BenchmarkDotNet classes, on the filled database):
-          --paired           each case's portal call and its raw replay timed in turns in one process, p50/p95 of both
-          --iterations N     timed rounds per case (default 2000)
-          --warmup N         untimed rounds before them (default 3000)
+          --paired           each case's portal call and its raw replay timed in turns in one process, every case once
+                             per round, p50/p95 of both
+          --iterations N     timed rounds (default 2000)
+          --warmup N         untimed rounds before them (default 300)
         Delivery mode (the portal on Kestrel with its delivery worker, webhooks to a loopback receiver):
           --delivery         fires accepted per second (API, raw endpoint, DeliveryService in-process; 1 and 32 at a time),
                              delivered per second end to end next to raw HttpClient, accept -> first attempt latency at
