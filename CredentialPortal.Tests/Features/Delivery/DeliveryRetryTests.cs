@@ -235,4 +235,40 @@ public sealed class DeliveryRetryTests : IAsyncLifetime
         Assert.Equal((DeliveryStatus.Pending, 1, null), (row.Status, row.ScheduleStep, row.StatusCode));
         Assert.Equal("No response within 5 s.", Assert.Single(row.Attempts).Error);
     }
+
+    [Fact]
+    public async Task Control_characters_in_a_receivers_answer_are_recorded_as_replacement_characters_and_the_batch_is_recorded()
+    {
+        // PostgreSQL refuses U+0000 in text: stored as it came, one receiver's status line (quoted in the error) would
+        // fail the whole batch's recording, and every delivery in it would be claimed and sent again after its lease, for ever.
+        using var odd = new TcpListener(IPAddress.Loopback, 0);
+        odd.Start();
+        var port = ((IPEndPoint)odd.LocalEndpoint).Port;
+        var created = await bed.Database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(name: "Odd receiver", url: new Uri($"http://127.0.0.1:{port}/hooks")));
+        var oddId = await bed.FireAsync(created.Id);
+        var plainId = await bed.FireAsync(await bed.AlertAsync());
+
+        var sending = bed.SendDueAsync();
+        using (var connection = await odd.AcceptSocketAsync().WaitAsync(TimeSpan.FromSeconds(60)))
+        await using (var stream = new NetworkStream(connection))
+        {
+            var request = new byte[65536];
+            var read = 0;
+            while (!System.Text.Encoding.ASCII.GetString(request, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var more = await stream.ReadAsync(request.AsMemory(read));
+                Assert.NotEqual(0, more);
+                read += more;
+            }
+            await stream.WriteAsync("HTTP/1.1 500 Bad\0news\u0007\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
+        }
+        Assert.Equal(2, await sending.WaitAsync(TimeSpan.FromSeconds(60)));
+
+        var row = await bed.RowAsync(oddId);
+        // .NET refuses the phrase and quotes it in its exception's message, which is what the attempt records.
+        Assert.Equal((DeliveryStatus.Pending, 1), (row.Status, row.ScheduleStep));
+        Assert.Contains("'Bad\uFFFDnews\uFFFD'", Assert.Single(row.Attempts).Error, StringComparison.Ordinal);
+        Assert.Equal(row.Attempts.Single().Error, row.Error);
+        Assert.Equal(DeliveryStatus.Delivered, (await bed.RowAsync(plainId)).Status);
+    }
 }

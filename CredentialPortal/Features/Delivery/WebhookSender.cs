@@ -212,12 +212,19 @@ public sealed partial class WebhookSender(
             AttemptedAtUtc = now.UtcDateTime,
             DurationMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             StatusCode = status,
-            Error = error,
+            Error = Printable(error),
             Method = method,
             Url = loggedUrl,
             Headers = string.Join("\n", loggedHeaders),
         };
     }
+
+    /// <summary>
+    /// The error with control characters as U+FFFD: it quotes what the receiver or its token endpoint sent, and PostgreSQL
+    /// refuses U+0000 in text, which would fail the recording of the whole batch (then sent again after its lease, for ever).
+    /// </summary>
+    private static string? Printable(string? error) =>
+        error is null || !error.Any(char.IsControl) ? error : string.Concat(error.Select(c => char.IsControl(c) ? '\uFFFD' : c));
 
     /// <summary>2xx delivered; 408, 429 and 5xx worth another attempt; 410 turns the webhook off; anything else ends it.</summary>
     public static AttemptVerdict Classify(HttpStatusCode status) => (int)status switch
