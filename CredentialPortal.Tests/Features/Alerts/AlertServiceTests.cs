@@ -295,4 +295,16 @@ public class AlertServiceTests
 
         Assert.Equal(("X-Team", "ops", false), (edit.Headers[0].Name, edit.Headers[0].Value, edit.Headers[0].Secret));
     }
+
+    [Fact]
+    public async Task A_page_number_far_past_the_list_is_empty_with_the_total()
+    {
+        await using var database = await PortalTestDatabase.CreateAsync();
+        await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert("CPU high", Hook));
+
+        // Its offset would pass int.MaxValue: it must not wrap round to a negative one (SQLite then gave the first page).
+        var page = await database.Alerts.ListAsync(new AlertListQuery(AlertKind.RuntimeAlert, Page: 21_474_837, PageSize: 100));
+
+        Assert.Equal((0, 1), (page.Items.Count, page.TotalCount));
+    }
 }

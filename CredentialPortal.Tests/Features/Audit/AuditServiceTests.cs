@@ -60,6 +60,16 @@ public sealed class AuditServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_number_far_past_the_trail_is_empty_with_the_total()
+    {
+        // Its offset would pass int.MaxValue: it must not wrap round to a negative one.
+        var page = await Audit.ListAsync(new AuditQuery(Page: 21_474_837, PageSize: 100));
+
+        Assert.Empty(page.Items);
+        Assert.Equal((31, false), (page.Total, page.MoreThanTotal));
+    }
+
+    [Fact]
     public async Task Filters_by_actor_object_and_time_range()
     {
         Assert.All((await Audit.ListAsync(new AuditQuery(Actor: "bob@example.com", PageSize: 100))).Items, r => Assert.Equal("bob@example.com", r.Actor));

@@ -40,7 +40,7 @@ public sealed class AlertService(
             (_, false) => alerts.OrderBy(a => a.LastModifiedUtc).ThenBy(a => a.Id),
             _ => alerts.OrderByDescending(a => a.LastModifiedUtc).ThenByDescending(a => a.Id),
         };
-        var page = await alerts.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
+        var page = await alerts.Skip(ListUrl.Offset(query.Page, pageSize)).Take(pageSize)
             .Include(a => a.Credential)
             .ToListAsync(cancellationToken);
         // Inheriting alerts show their workspace's effective credential: one lookup per workspace on the page.

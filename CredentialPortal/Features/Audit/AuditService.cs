@@ -2,6 +2,7 @@ using System.Globalization;
 using CredentialPortal.Data;
 using CredentialPortal.Features.Alerts;
 using CredentialPortal.Features.ApiTokens;
+using CredentialPortal.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Features.Audit;
@@ -50,7 +51,6 @@ public sealed class AuditService(IDbContextFactory<PortalDbContext> dbFactory)
     public async Task<AuditPage> ListAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
-        var page = Math.Max(0, query.Page);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var entries = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Actor))
@@ -78,7 +78,7 @@ public sealed class AuditService(IDbContextFactory<PortalDbContext> dbFactory)
         }
 
         // Walks the index newest first (AtUtc, Id) and stops at the page; the count is bounded the same way.
-        var skip = page * pageSize;
+        var skip = ListUrl.Offset(query.Page, pageSize);
         var bound = CountStep * (1 + (skip + pageSize) / CountStep);
         var counted = await entries.Select(e => e.Id).Take(bound + 1).CountAsync(cancellationToken);
         var rows = await entries.OrderByDescending(e => e.AtUtc).ThenByDescending(e => e.Id)

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Numerics;
 using System.Text;
 using CredentialPortal.Data;
+using CredentialPortal.Features.Shared;
 using CredentialPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -32,7 +33,7 @@ public sealed partial class CredentialService
     public async Task<CredentialPage> ListAsync(CredentialListQuery query, CancellationToken cancellationToken = default)
     {
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
-        var offset = Math.Max(0, query.Page) * pageSize;
+        var offset = ListUrl.Offset(query.Page, pageSize);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // One connection (memory-mapped: SqliteConnectionPragmas) for every command of this call.

@@ -18,6 +18,16 @@ public static class ListUrl
     /// <summary>The query's page (from 1) as a zero-based page; anything unreadable or below 1 is the first page.</summary>
     public static int PageIndex(int? page) => page is > 1 ? page.Value - 1 : 0;
 
+    /// <summary>Far past any real list, and far enough below int.MaxValue that a bound counted past it cannot overflow.</summary>
+    public const int MaxOffset = 1_000_000_000;
+
+    /// <summary>
+    /// Where a zero-based page of <paramref name="pageSize"/> rows starts, at most <see cref="MaxOffset"/>: a page number
+    /// typed into a URL or an API call would otherwise wrap round to a negative offset (on SQLite the first page, on
+    /// PostgreSQL an error).
+    /// </summary>
+    public static int Offset(int page, int pageSize) => (int)Math.Min(MaxOffset, (long)Math.Max(0, page) * Math.Max(0, pageSize));
+
     /// <summary>One of the offered sizes, else the default.</summary>
     public static int PageSize(int? size) => size is { } value && PageSizes.Contains(value) ? value : DefaultPageSize;
 

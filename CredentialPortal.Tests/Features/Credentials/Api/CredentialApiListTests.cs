@@ -7,7 +7,7 @@ namespace CredentialPortal.Tests.Features.Credentials.Api;
 /// <summary>The list: the tab's paging, sorting and search, answered from the same service call.</summary>
 public sealed class CredentialApiListTests(CredentialApiListTests.Filled api) : IClassFixture<CredentialApiListTests.Filled>
 {
-    /// <summary>A portal with 30 credentials of mixed types, three of them named with "zebra"; no test here adds any.</summary>
+    /// <summary>A portal with 30 credentials of mixed types, one of them named with "zebra"; no test here adds any.</summary>
     public sealed class Filled : IAsyncLifetime
     {
         public CredentialApiFixture Api { get; } = new();
@@ -93,6 +93,20 @@ public sealed class CredentialApiListTests(CredentialApiListTests.Filled api) : 
 
         Assert.Empty(answer.Json["items"]!.AsArray());
         Assert.Equal(30, answer.Json["total"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("", 30)]
+    [InlineData("&q=zebra", 1)]
+    [InlineData("&q=An", 10)]
+    public async Task A_page_number_far_past_any_list_is_empty_with_the_total(string search, int total)
+    {
+        // 21,474,838 pages of 100 would start past int.MaxValue: the offset must not wrap round to a negative one.
+        var answer = await api.Api.SendAsync(HttpMethod.Get, Route + "?page=21474838&page_size=100" + search);
+
+        Assert.True(answer.Status == 200, answer.Raw);
+        Assert.Empty(answer.Json["items"]!.AsArray());
+        Assert.Equal((total, false), (answer.Json["total"]!.GetValue<int>(), answer.Json["total_is_lower_bound"]!.GetValue<bool>()));
     }
 
     /// <summary>The service query the tab makes for the same list state (page from 1 in the URL, from 0 in the query).</summary>
