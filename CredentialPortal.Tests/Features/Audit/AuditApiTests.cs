@@ -106,6 +106,22 @@ public sealed class AuditApiTests : IAsyncLifetime
             body["total_is_lower_bound"]!.GetValue<bool>()));
     }
 
+    [Theory]
+    [InlineData("?actor=a%00b")]
+    [InlineData("?object_type=credential&object_id=%00")]
+    public async Task A_filter_with_a_nul_character_matches_nothing(string query)
+    {
+        await CredentialAsync();
+
+        // No entry holds U+0000, and PostgreSQL refuses it in text: it answered 500.
+        var (status, raw) = await GetAsync(query);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var body = JsonNode.Parse(raw)!;
+        Assert.Empty(body["items"]!.AsArray());
+        Assert.Equal(0, body["total"]!.GetValue<int>());
+    }
+
     [Fact]
     public async Task Filters_by_actor_and_time_and_pages()
     {

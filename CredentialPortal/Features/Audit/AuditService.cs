@@ -51,6 +51,11 @@ public sealed class AuditService(IDbContextFactory<PortalDbContext> dbFactory)
     public async Task<AuditPage> ListAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
+        if (new[] { query.Actor, query.ObjectType, query.ObjectId }.Any(filter => filter?.Contains('\0') == true))
+        {
+            // No entry holds U+0000, and PostgreSQL refuses it in text.
+            return new AuditPage([], 0, false);
+        }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var entries = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Actor))

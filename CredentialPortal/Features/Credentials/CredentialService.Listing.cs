@@ -34,6 +34,12 @@ public sealed partial class CredentialService
     {
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
         var offset = ListUrl.Offset(query.Page, pageSize);
+        if (query.Search?.Contains('\0') == true)
+        {
+            // No name holds U+0000 (CredentialRules refuses it), and neither engine takes it in a pattern: SQLite ends the
+            // pattern there (matching more), PostgreSQL refuses the text.
+            return new CredentialPage([], 0, false);
+        }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // One connection (memory-mapped: SqliteConnectionPragmas) for every command of this call.

@@ -109,6 +109,20 @@ public sealed class CredentialApiListTests(CredentialApiListTests.Filled api) : 
         Assert.Equal((total, false), (answer.Json["total"]!.GetValue<int>(), answer.Json["total_is_lower_bound"]!.GetValue<bool>()));
     }
 
+    [Theory]
+    [InlineData("zeb%00ra")]
+    [InlineData("%00")]
+    [InlineData("a%00")]
+    public async Task A_search_with_a_nul_character_finds_nothing(string search)
+    {
+        // No name holds U+0000 (the rules refuse it), and PostgreSQL refuses it in text: it answered 500.
+        var answer = await api.Api.SendAsync(HttpMethod.Get, Route + "?q=" + search);
+
+        Assert.True(answer.Status == 200, answer.Raw);
+        Assert.Empty(answer.Json["items"]!.AsArray());
+        Assert.Equal(0, answer.Json["total"]!.GetValue<int>());
+    }
+
     /// <summary>The service query the tab makes for the same list state (page from 1 in the URL, from 0 in the query).</summary>
     private static CredentialListQuery QueryOf(string query)
     {
