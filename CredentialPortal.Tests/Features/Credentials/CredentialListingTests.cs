@@ -267,6 +267,22 @@ public sealed class CredentialListingTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("\U00020BB7\u91CE")]
+    [InlineData("\u91CE\u5BB6 ")]
+    [InlineData("\U0001F600a")]
+    public async Task A_search_counts_characters_not_UTF16_code_units(string search)
+    {
+        // Two characters in three code units: SQLite's trigram index finds nothing under three characters, so such a search
+        // must take the short fragments' path there, not the index's.
+        var created = await Service.CreateAsync(CredentialInputs.ClientId("\U00020BB7\u91CE\u5BB6 \U0001F600a hook"));
+        await Service.CreateAsync(CredentialInputs.ClientId("Other hook"));
+
+        var listing = await Service.ListAsync(new CredentialListQuery(search));
+
+        Assert.Equal((created.Id, 1), (Assert.Single(listing.Items).Id, listing.TotalCount));
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task The_Used_by_order_follows_each_alert_and_level_that_chooses_or_drops_a_credential(bool descending)

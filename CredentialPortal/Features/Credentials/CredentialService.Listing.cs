@@ -132,7 +132,7 @@ public sealed partial class CredentialService
             // fragment's length; OFFSET 0 keeps it a filter on those matches, not a full trigram index scan.
             var pattern = "%" + EscapeLike(fragment) + "%";
             var bound = CountBound(offset, pageSize);
-            FormattableString count = fragment.Length == 2
+            FormattableString count = Characters(fragment) == 2
                 ? (FormattableString)$"""
                     SELECT count(*)::int AS "Count", CASE WHEN count(*) <= {WalkSortIndexAboveMatches} THEN array_agg(m."Id") END AS "Ids"
                     FROM (SELECT p."Id" FROM (SELECT "Id", "Name" FROM "CredentialNameSearch"
@@ -157,7 +157,7 @@ public sealed partial class CredentialService
             return Bounded(credentials, matches.Count, matches.Ids, folded, bound);
         }
 
-        if (fragment.Length < MinSearchFragmentForIndex)
+        if (Characters(fragment) < MinSearchFragmentForIndex)
         {
             var pattern = "%" + EscapeLike(fragment) + "%";
             var like = credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"));
@@ -293,6 +293,9 @@ public sealed partial class CredentialService
             entry.AbsoluteExpirationRelativeToNow = CachedReadLifetime;
             return read();
         }))!;
+
+    /// <summary>Characters, not UTF-16 code units: both engines' indexes count characters ("𠮷野" is two, in three units).</summary>
+    private static int Characters(string fragment) => fragment.EnumerateRunes().Count();
 
     /// <summary>The trigram index's match count and the table's row count, read in one statement.</summary>
     private sealed class SearchCounts
