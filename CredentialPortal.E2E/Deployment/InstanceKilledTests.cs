@@ -14,15 +14,15 @@ public sealed class InstanceKilledTests(ITestOutputHelper output)
     private const int KillAfterAccepted = 300;
 
     /// <summary>
-    /// The shortest lease allowed (10 s): an attempt held by the receiver stays in flight at A until the kill (which comes
-    /// within seconds of the first request), the lease outlasts it and a token request, and B takes A's deliveries over
-    /// when it ends.
+    /// The shortest lease these timeouts allow (19 s): an attempt held by the receiver stays in flight at A until the kill
+    /// (which comes within seconds of the first request), the lease outlasts it and a token request twice over, and B takes
+    /// A's deliveries over when it ends.
     /// </summary>
     private static readonly Dictionary<string, string> HeldUntilTheKill = new()
     {
         ["Webhooks:TimeoutSeconds"] = "8",
         ["Webhooks:TokenTimeoutSeconds"] = "1",
-        ["Webhooks:LeaseSeconds"] = "10",
+        ["Webhooks:LeaseSeconds"] = "19",
     };
 
     [DeploymentFact]

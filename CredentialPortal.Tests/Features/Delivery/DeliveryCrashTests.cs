@@ -124,10 +124,10 @@ public sealed class DeliveryCrashTests(ITestOutputHelper output)
             ["Seed:ApiToken"] = Token,
             ["Webhooks:AllowPrivateNetworks"] = "true",
             // An attempt held by the receiver stays in flight until the kill (30 s, even on a slow machine); the lease outlasts
-            // it and a token request, and a killed instance's deliveries are taken over when it ends.
+            // it and a token request twice over (the shortest allowed), and a killed instance's deliveries are taken over when it ends.
             ["Webhooks:TimeoutSeconds"] = "30",
             ["Webhooks:TokenTimeoutSeconds"] = "1",
-            ["Webhooks:LeaseSeconds"] = "32",
+            ["Webhooks:LeaseSeconds"] = "63",
             ["Api:PermitsPerMinute"] = "1000000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",

@@ -103,4 +103,18 @@ public sealed class RetryScheduleTests
         Assert.Contains(errors, e => e.MemberNames.Contains(nameof(WebhookOptions.RetrySchedule)) && e.ErrorMessage!.Contains("'soon'"));
         Assert.Contains(errors, e => e.MemberNames.Contains(nameof(WebhookOptions.LeaseSeconds)));
     }
+
+    [Theory]
+    [InlineData(31, false)]
+    [InlineData(30, true)]
+    [InlineData(16, true)]
+    public void The_lease_must_outlast_two_token_requests_and_two_sends(int leaseSeconds, bool refused)
+    {
+        // A 401 to an OAuth attempt drops the token, requests a fresh one and sends again: up to 2 x (10 + 5) s.
+        var options = new WebhookOptions { LeaseSeconds = leaseSeconds, TimeoutSeconds = 5, TokenTimeoutSeconds = 10 };
+
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
+
+        Assert.Equal(refused, errors.Any(e => e.MemberNames.Contains(nameof(WebhookOptions.LeaseSeconds))));
+    }
 }

@@ -32,7 +32,8 @@ public sealed class WebhookOptions : IValidatableObject
 
     /// <summary>
     /// How long a worker holds a claimed delivery: past it, another worker (or this one after a restart) takes it over.
-    /// Must outlast an attempt: its timeout, and an OAuth token request before it.
+    /// Must outlast an attempt: its timeout and an OAuth token request before it, twice over (a 401 takes a fresh token and
+    /// sends once more).
     /// </summary>
     [Range(10, 3600)]
     public int LeaseSeconds { get; set; } = 60;
@@ -58,9 +59,12 @@ public sealed class WebhookOptions : IValidatableObject
         {
             yield return new ValidationResult(error, [nameof(RetrySchedule)]);
         }
-        if (LeaseSeconds <= TimeoutSeconds + TokenTimeoutSeconds)
+        // An OAuth attempt answered 401 takes a fresh token and sends once more: two token requests and two sends.
+        if (LeaseSeconds <= 2 * (TimeoutSeconds + TokenTimeoutSeconds))
         {
-            yield return new ValidationResult("Webhooks:LeaseSeconds must be longer than TimeoutSeconds and TokenTimeoutSeconds together.",
+            yield return new ValidationResult(
+                "Webhooks:LeaseSeconds must be longer than twice TimeoutSeconds and TokenTimeoutSeconds together (an OAuth attempt "
+                + "answered 401 requests a fresh token and sends again).",
                 [nameof(LeaseSeconds)]);
         }
     }
