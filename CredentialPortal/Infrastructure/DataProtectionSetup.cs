@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CredentialPortal.Data;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Infrastructure;
@@ -67,6 +68,21 @@ public static class DataProtectionSetup
         }
         services.AddSingleton(new KeyRingSettings(store, keysPath, certificate is not null));
         return services;
+    }
+
+    /// <summary>
+    /// Creates the ring's first key when it has none in use now, at start-up under the migrations' lock. Instances that
+    /// start together on an empty ring would otherwise each create one when their key ring loads, and one that read back
+    /// only its own key would fail on the others' secrets until its ring refreshes, a day later.
+    /// </summary>
+    public static void EnsureKey(IServiceProvider services)
+    {
+        var now = services.GetService<TimeProvider>()?.GetUtcNow() ?? DateTimeOffset.UtcNow;
+        var keys = services.GetRequiredService<IKeyManager>();
+        if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
+        {
+            keys.CreateNewKey(now, now + services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.NewKeyLifetime);
+        }
     }
 
     private static DataProtectionStore StoreOf(string? value, PortalDatabase database, List<string> failures)

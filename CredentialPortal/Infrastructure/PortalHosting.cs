@@ -160,7 +160,7 @@ public static class PortalHosting
         var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using (var db = await factory.CreateDbContextAsync())
         {
-            await MigrateAsync(db);
+            await MigrateAsync(db, underLock: () => DataProtectionSetup.EnsureKey(app.Services));
             if (db.Database.IsSqlite())
             {
                 // WAL lets readers and the writer work at once; the setting persists in the file.
@@ -182,13 +182,15 @@ public static class PortalHosting
     /// <summary>
     /// Applies the migrations. On PostgreSQL several instances may start at once, and EF Core's own migration lock there
     /// lasts one migration's transaction: an instance that listed the pending migrations before another applied them
-    /// would apply them again. A session advisory lock held across the whole run makes the instances take turns.
+    /// would apply them again. A session advisory lock held across the whole run makes the instances take turns;
+    /// <paramref name="underLock"/> runs after the migrations, still under it.
     /// </summary>
-    private static async Task MigrateAsync(PortalDbContext db)
+    private static async Task MigrateAsync(PortalDbContext db, Action underLock)
     {
         if (!db.Database.IsNpgsql())
         {
             await db.Database.MigrateAsync();
+            underLock();
             return;
         }
 
@@ -199,6 +201,7 @@ public static class PortalHosting
             try
             {
                 await db.Database.MigrateAsync();
+                underLock();
             }
             finally
             {
