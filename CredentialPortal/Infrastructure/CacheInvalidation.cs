@@ -43,6 +43,7 @@ public sealed class CacheInvalidation(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     private long credentialGeneration;
+    private long memoryEntryGeneration;
 
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -58,8 +59,21 @@ public sealed class CacheInvalidation(
     /// <summary>Drops an <see cref="IMemoryCache"/> entry here and on the other instances.</summary>
     public void RemoveMemoryEntry(string key)
     {
-        memoryCache.Remove(key);
+        ForgetMemoryEntry(key);
         Publish($"{MemoryEntry} {key}");
+    }
+
+    /// <summary>
+    /// Goes up whenever an entry is dropped by <see cref="RemoveMemoryEntry"/> (here or on another instance). A reader
+    /// takes it before reading what it will cache under such a key, and caches it only if it is unchanged after: a read
+    /// that raced with the change is not kept.
+    /// </summary>
+    public long MemoryEntryGeneration => Interlocked.Read(ref memoryEntryGeneration);
+
+    private void ForgetMemoryEntry(string key)
+    {
+        Interlocked.Increment(ref memoryEntryGeneration);
+        memoryCache.Remove(key);
     }
 
     /// <summary>
@@ -237,7 +251,7 @@ public sealed class CacheInvalidation(
         switch (parts[1])
         {
             case MemoryEntry when parts.Length == 3:
-                memoryCache.Remove(parts[2]);
+                ForgetMemoryEntry(parts[2]);
                 break;
             case HierarchyShape:
                 ForgetReferences();
@@ -258,6 +272,7 @@ public sealed class CacheInvalidation(
     private void EvictAll()
     {
         Interlocked.Increment(ref credentialGeneration);
+        Interlocked.Increment(ref memoryEntryGeneration);
         (memoryCache as MemoryCache)?.Clear();
         services.GetRequiredService<HierarchyService>().EvictShape();
         oauthTokens.Clear();

@@ -179,6 +179,7 @@ public sealed class ApiTokenService(
         var key = CacheKey(hash);
         if (!cache.TryGetValue(key, out CachedToken? token) || token is null)
         {
+            var generation = invalidation.MemoryEntryGeneration;
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var row = await db.Set<ApiToken>().AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken);
             // The index finds the row; the comparison that decides is the constant-time one.
@@ -187,7 +188,11 @@ public sealed class ApiTokenService(
                 return ApiTokenCheck.Unknown;
             }
             token = new CachedToken(row.Id, row.Name, row.ScopeEntityId, row.ExpiresUtc, row.RevokedUtc, row.LastUsedUtc, row.Role);
-            cache.Set(key, token, CacheDuration);
+            if (invalidation.MemoryEntryGeneration == generation)
+            {
+                // Not when a revocation (or an edit) dropped entries since the read: what was read may predate it.
+                cache.Set(key, token, CacheDuration);
+            }
         }
 
         var now = time.GetUtcNow().UtcDateTime;
