@@ -267,6 +267,25 @@ public sealed class CredentialListingTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("\u00E9c", "\u00C9CLAIR Invoices", "Eclair hook")]
+    [InlineData("\u00C9", "\u00C9CLAIR Invoices", "Eclair hook")]
+    [InlineData("\u00E9", "\u00C9CLAIR Invoices", "Eclair hook")]
+    [InlineData("\u03A3\u03BF", "\u03C3\u03BF\u03C6\u03AF\u03B1 hook", "Other hook")]
+    [InlineData("\u00E9?", "Caf\u00E9? bar", "Caf\u00E9 bar")]
+    [InlineData("\u00E9*", "Caf\u00E9* bar", "Caf\u00E9 bar")]
+    [InlineData("[\u00E9", "Caf[\u00E9 bar", "Caf\u00E9 bar")]
+    public async Task A_short_search_finds_a_name_in_any_case_of_its_letters_ASCII_or_not(string search, string name, string other)
+    {
+        // SQLite's LIKE folds only ASCII letters, where its trigram index (three characters and more) folds them all.
+        var created = await Service.CreateAsync(CredentialInputs.ClientId(name));
+        await Service.CreateAsync(CredentialInputs.ClientId(other));
+
+        var listing = await Service.ListAsync(new CredentialListQuery(search));
+
+        Assert.Equal((created.Id, 1), (Assert.Single(listing.Items).Id, listing.TotalCount));
+    }
+
+    [Theory]
     [InlineData("\U00020BB7\u91CE")]
     [InlineData("\u91CE\u5BB6 ")]
     [InlineData("\U0001F600a")]

@@ -159,8 +159,11 @@ public sealed partial class CredentialService
 
         if (Characters(fragment) < MinSearchFragmentForIndex)
         {
-            var pattern = "%" + EscapeLike(fragment) + "%";
-            var like = credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"));
+            // LIKE folds ASCII letters only: other fragments match as a GLOB of each character's cases (as the index would).
+            var pattern = Ascii.IsValid(fragment) ? "%" + EscapeLike(fragment) + "%" : AnyCaseGlob(fragment);
+            var like = Ascii.IsValid(fragment)
+                ? credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"))
+                : credentials.Where(c => EF.Functions.Glob(c.Name, pattern));
             // Counted to the end, the matches are looked up by key and sorted (at most a few thousand): walking the sort
             // index for them would test a large part of it through table lookups (300 ms for a handful of matches at 100k).
             var bound = CountBound(offset, pageSize);
@@ -293,6 +296,28 @@ public sealed partial class CredentialService
             entry.AbsoluteExpirationRelativeToNow = CachedReadLifetime;
             return read();
         }))!;
+
+    /// <summary>
+    /// A SQLite GLOB matching <paramref name="fragment"/> anywhere, each letter in any of its cases ("éc" is "*[éÉ][cC]*");
+    /// GLOB's own wildcards stand for themselves ("[*]").
+    /// </summary>
+    private static string AnyCaseGlob(string fragment)
+    {
+        var glob = new StringBuilder("*");
+        foreach (var rune in fragment.EnumerateRunes())
+        {
+            var cases = new[] { rune, Rune.ToLowerInvariant(rune), Rune.ToUpperInvariant(rune) }.Distinct().ToList();
+            if (cases.Count > 1 || rune.Value is '*' or '?' or '[')
+            {
+                glob.Append('[').AppendJoin("", cases).Append(']');
+            }
+            else
+            {
+                glob.Append(rune.ToString());
+            }
+        }
+        return glob.Append('*').ToString();
+    }
 
     /// <summary>Characters, not UTF-16 code units: both engines' indexes count characters ("𠮷野" is two, in three units).</summary>
     private static int Characters(string fragment) => fragment.EnumerateRunes().Count();
