@@ -160,8 +160,9 @@ public sealed partial class CredentialService
         if (Characters(fragment) < MinSearchFragmentForIndex)
         {
             // LIKE folds ASCII letters only: other fragments match as a GLOB of each character's cases (as the index would).
-            var pattern = Ascii.IsValid(fragment) ? "%" + EscapeLike(fragment) + "%" : AnyCaseGlob(fragment);
-            var like = Ascii.IsValid(fragment)
+            var ascii = Ascii.IsValid(fragment);
+            var pattern = ascii ? "%" + EscapeLike(fragment) + "%" : AnyCaseGlob(fragment);
+            var like = ascii
                 ? credentials.Where(c => EF.Functions.Like(c.Name, pattern, "\\"))
                 : credentials.Where(c => EF.Functions.Glob(c.Name, pattern));
             // Counted to the end, the matches are looked up by key and sorted (at most a few thousand): walking the sort
