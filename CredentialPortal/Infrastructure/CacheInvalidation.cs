@@ -65,8 +65,8 @@ public sealed class CacheInvalidation(
 
     /// <summary>
     /// Goes up whenever an entry is dropped by <see cref="RemoveMemoryEntry"/> (here or on another instance). A reader
-    /// takes it before reading what it will cache under such a key, and caches it only if it is unchanged after: a read
-    /// that raced with the change is not kept.
+    /// takes it before reading what it will cache under such a key and stamps the entry with it (<see cref="StampedCache"/>):
+    /// a read that raced with the change is not used after it.
     /// </summary>
     public long MemoryEntryGeneration => Interlocked.Read(ref memoryEntryGeneration);
 
@@ -114,8 +114,8 @@ public sealed class CacheInvalidation(
     }
 
     /// <summary>
-    /// Goes up whenever a credential is forgotten. A reader takes it before reading a credential and caches what it read
-    /// only if it is unchanged after: a read that raced with a change is not kept.
+    /// Goes up whenever a credential is forgotten (or who uses one changes). A reader takes it before reading and stamps
+    /// what it caches with it (<see cref="StampedCache"/>): a read that raced with a change is not used after it.
     /// </summary>
     public long CredentialGeneration => Interlocked.Read(ref credentialGeneration);
 

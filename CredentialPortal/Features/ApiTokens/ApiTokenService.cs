@@ -177,9 +177,10 @@ public sealed class ApiTokenService(
     {
         var hash = HashOf(value);
         var key = CacheKey(hash);
-        if (!cache.TryGetValue(key, out CachedToken? token) || token is null)
+        // Taken before the read: an entry read before a revocation (or an edit) dropped entries is not used after it.
+        var generation = invalidation.MemoryEntryGeneration;
+        if (!cache.TryGetStamped<CachedToken>(key, generation, out var token))
         {
-            var generation = invalidation.MemoryEntryGeneration;
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var row = await db.Set<ApiToken>().AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken);
             // The index finds the row; the comparison that decides is the constant-time one.
@@ -188,11 +189,7 @@ public sealed class ApiTokenService(
                 return ApiTokenCheck.Unknown;
             }
             token = new CachedToken(row.Id, row.Name, row.ScopeEntityId, row.ExpiresUtc, row.RevokedUtc, row.LastUsedUtc, row.Role);
-            if (invalidation.MemoryEntryGeneration == generation)
-            {
-                // Not when a revocation (or an edit) dropped entries since the read: what was read may predate it.
-                cache.Set(key, token, CacheDuration);
-            }
+            cache.SetStamped(key, generation, token, CacheDuration);
         }
 
         var now = time.GetUtcNow().UtcDateTime;

@@ -218,20 +218,19 @@ public sealed partial class CredentialService
 
     /// <summary>
     /// The entry at <paramref name="key"/>, or what <paramref name="read"/> reads, kept under that key (which
-    /// <see cref="CacheInvalidation"/> evicts on the changes that alter it) unless a change raced the read, a minute at most.
+    /// <see cref="CacheInvalidation"/> evicts on the changes that alter it) and used only until the next change (see
+    /// <see cref="StampedCache"/>), a minute at most.
     /// </summary>
     private async Task<T> KeptUntilChangedAsync<T>(string key, Func<Task<T>> read)
+        where T : notnull
     {
-        if (cache.TryGetValue(key, out T? kept) && kept is not null)
+        var generation = invalidation.CredentialGeneration;
+        if (cache.TryGetStamped<T>(key, generation, out var kept))
         {
             return kept;
         }
-        var generation = invalidation.CredentialGeneration;
         var value = await read();
-        if (invalidation.CredentialGeneration == generation)
-        {
-            cache.Set(key, value, CachedReadLifetime);
-        }
+        cache.SetStamped(key, generation, value, CachedReadLifetime);
         return value;
     }
 

@@ -73,15 +73,15 @@ public sealed partial class CredentialService(
     public async Task<CredentialForEdit?> GetCachedAsync(int id, CancellationToken cancellationToken = default)
     {
         var key = CacheInvalidation.CredentialKey(id);
-        if (cache.TryGetValue(key, out CredentialForEdit? cached))
+        var generation = invalidation.CredentialGeneration;
+        if (cache.TryGetStamped<CredentialForEdit>(key, generation, out var cached))
         {
             return cached;
         }
-        var generation = invalidation.CredentialGeneration;
         var credential = await GetForEditAsync(id, cancellationToken);
-        if (credential is not null && invalidation.CredentialGeneration == generation)
+        if (credential is not null)
         {
-            cache.Set(key, credential, CachedReadLifetime);
+            cache.SetStamped(key, generation, credential, CachedReadLifetime);
         }
         return credential;
     }
