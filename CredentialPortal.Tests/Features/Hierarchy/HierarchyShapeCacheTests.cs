@@ -60,6 +60,24 @@ public sealed class HierarchyShapeCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_change_whose_eviction_never_came_is_seen_once_the_snapshot_is_a_minute_old()
+    {
+        var partner = await CreateAsync(HierarchyLevel.Partner, "Acme", null);
+        Assert.Equal("Acme", (await Hierarchy.FindAsync(partner))!.Name); // warm
+
+        // By hand, as another instance whose message was lost (killed between its commit and its message) would.
+        await using (var db = await database.CreateDbContextAsync())
+        {
+            await db.HierarchyEntities.Where(e => e.Id == partner).ExecuteUpdateAsync(e => e.SetProperty(x => x.Name, "Acme Corp"));
+        }
+        database.Clock.Advance(HierarchyService.ShapeLifetime - TimeSpan.FromSeconds(1));
+        Assert.Equal("Acme", (await Hierarchy.FindAsync(partner))!.Name);
+
+        database.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("Acme Corp", (await Hierarchy.FindAsync(partner))!.Name);
+    }
+
+    [Fact]
     public async Task A_deleted_credential_is_no_longer_the_source_once_its_deletion_is_committed()
     {
         var partner = await CreateAsync(HierarchyLevel.Partner, "Acme", null);

@@ -14,7 +14,7 @@ namespace CredentialPortal.Features.Hierarchy;
 /// Owns the configuration hierarchy: its shape (each entity's parent is one level up), names, deletion rules, each
 /// level's own credential and the effective one that inheritance gives. Scope checks and the effective credential
 /// read the hierarchy's shape from one in-memory snapshot, dropped by every change made here and by a credential's
-/// deletion (<see cref="InvalidateShape"/>); the delivery path reads the rows as stored
+/// deletion (<see cref="InvalidateShape"/>), and read again after <see cref="ShapeLifetime"/>; the delivery path reads the rows as stored
 /// (<see cref="GetEffectiveAsStoredAsync"/>).
 /// </summary>
 public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IMemoryCache cache, CacheInvalidation invalidation,
@@ -29,13 +29,21 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
     // (and was cached) after the invalidation ran.
     private long shapeGeneration;
 
-    private sealed record Shape(long Generation, IReadOnlyDictionary<Guid, HierarchyShape> Entities);
+    /// <summary>
+    /// How long a snapshot is used at most: every change here drops it at once (and on the other instances), but a
+    /// message that never arrived (an instance killed between its commit and its message) must not leave scope checks
+    /// stale for ever. As long as the other cached reads (a minute).
+    /// </summary>
+    public static readonly TimeSpan ShapeLifetime = TimeSpan.FromMinutes(1);
+
+    private sealed record Shape(long Generation, DateTimeOffset ReadUtc, IReadOnlyDictionary<Guid, HierarchyShape> Entities);
 
     /// <summary>Every entity's id, level, name, parent and own credential, from the snapshot (one query when it is cold).</summary>
     private async ValueTask<IReadOnlyDictionary<Guid, HierarchyShape>> ShapeAsync(CancellationToken cancellationToken)
     {
         var generation = Interlocked.Read(ref shapeGeneration);
-        if (cache.TryGetValue(ShapeKey, out Shape? shape) && shape!.Generation == generation)
+        var now = time.GetUtcNow();
+        if (cache.TryGetValue(ShapeKey, out Shape? shape) && shape!.Generation == generation && now - shape.ReadUtc < ShapeLifetime)
         {
             return shape.Entities;
         }
@@ -43,7 +51,7 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
         var entities = await db.HierarchyEntities.AsNoTracking()
             .Select(e => new HierarchyShape(e.Id, e.Level, e.Name, e.ParentId, e.CredentialId))
             .ToDictionaryAsync(e => e.Id, cancellationToken);
-        cache.Set(ShapeKey, new Shape(generation, entities));
+        cache.Set(ShapeKey, new Shape(generation, now, entities));
         return entities;
     }
 
