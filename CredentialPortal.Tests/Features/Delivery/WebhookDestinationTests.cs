@@ -77,6 +77,23 @@ public sealed class WebhookDestinationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_name_that_does_not_resolve_when_sent_is_attempted_again_not_failed()
+    {
+        // Saved while private networks were allowed (no lookup then); when sent, the name does not resolve, as in a
+        // resolver outage: a network error, attempted again on the schedule, as the connection's own failure would be.
+        var options = database.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<WebhookOptions>>().CurrentValue;
+        options.AllowPrivateNetworks = true;
+        var alert = (await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: new Uri("http://portal-test.invalid/hook")))).Id;
+        options.AllowPrivateNetworks = false;
+
+        var outcome = await database.SendTestAsync(alert);
+
+        Assert.Equal((DeliveryStatus.Pending, 1, null), (outcome!.View.Status, outcome.Attempts, outcome.StatusCode));
+        Assert.NotNull(outcome.View.NextAttemptAtUtc);
+        Assert.DoesNotContain("could not be resolved", outcome.Error);
+    }
+
+    [Fact]
     public async Task The_connection_itself_is_refused_for_a_name_that_resolves_to_loopback()
     {
         // Past the save-time check: the client's connect callback looks at the addresses it actually connects to.

@@ -22,8 +22,18 @@ public sealed class WebhookDestinationPolicy(IOptionsMonitor<WebhookOptions> opt
     /// <summary>Not globally reachable, in any spelling (mapped, compatible, NAT64, 6to4, Teredo).</summary>
     public static bool IsRefusedAddress(IPAddress address) => !SpecialPurposeAddresses.IsGloballyReachable(address);
 
-    /// <summary>Null when the URL may be used; otherwise why not.</summary>
-    public async Task<string?> CheckAsync(Uri url, CancellationToken cancellationToken = default)
+    /// <summary>Null when the URL may be saved; otherwise why not (a name that does not resolve is refused).</summary>
+    public Task<string?> CheckAsync(Uri url, CancellationToken cancellationToken = default) =>
+        CheckAsync(url, unresolvedIsRefused: true, cancellationToken);
+
+    /// <summary>
+    /// Null unless the URL is refused, before an attempt: a name that does not resolve now (a resolver outage) is left to
+    /// the connection, which resolves it again, and its failure is a network error attempted again on the schedule.
+    /// </summary>
+    public Task<string?> CheckBeforeSendAsync(Uri url, CancellationToken cancellationToken = default) =>
+        CheckAsync(url, unresolvedIsRefused: false, cancellationToken);
+
+    private async Task<string?> CheckAsync(Uri url, bool unresolvedIsRefused, CancellationToken cancellationToken)
     {
         if (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
         {
@@ -38,9 +48,13 @@ public sealed class WebhookDestinationPolicy(IOptionsMonitor<WebhookOptions> opt
             var addresses = await ResolveAsync(url.IdnHost, cancellationToken);
             return addresses.Any(IsRefusedAddress) ? $"{url.Host} is refused: {RefusedMessage}." : null;
         }
-        catch (SocketException)
+        catch (SocketException) when (unresolvedIsRefused)
         {
             return $"{url.Host} could not be resolved.";
+        }
+        catch (SocketException)
+        {
+            return null;
         }
     }
 

@@ -110,7 +110,7 @@ public sealed partial class WebhookSender(
             {
                 throw new DeliveryRefusedException("The alert's webhook URL is not valid.");
             }
-            if (await destinations.CheckAsync(url, cancellationToken) is { } refusal)
+            if (await destinations.CheckBeforeSendAsync(url, cancellationToken) is { } refusal)
             {
                 throw new DeliveryRefusedException(refusal);
             }
