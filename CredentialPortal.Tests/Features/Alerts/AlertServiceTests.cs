@@ -186,6 +186,18 @@ public class AlertServiceTests
     }
 
     [Fact]
+    public async Task An_extra_header_may_not_replace_the_delivery_id_or_its_timestamp()
+    {
+        await using var database = await PortalTestDatabase.CreateAsync();
+        var input = AlertInputs.RuntimeAlert("Headers", Hook, headers: [("webhook-id", "custom"), ("Webhook-Timestamp", "1")]);
+
+        var errors = (await database.Alerts.CreateAsync(input)).Errors!;
+
+        Assert.Contains("webhook-id cannot be used: the portal sends webhook-id and webhook-timestamp", errors["Headers[0].Name"][0]);
+        Assert.Contains("Webhook-Timestamp cannot be used", errors["Headers[1].Name"][0]);
+    }
+
+    [Fact]
     public async Task Extra_headers_follow_the_credentials_header_rule_for_names_and_refuse_controls_and_non_ascii_in_values()
     {
         await using var database = await PortalTestDatabase.CreateAsync();

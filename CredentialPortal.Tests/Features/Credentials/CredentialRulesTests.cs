@@ -182,6 +182,22 @@ public class CredentialRulesTests
         }
     }
 
+    [Theory]
+    [InlineData("webhook-id")]
+    [InlineData("Webhook-Timestamp")]
+    public void The_delivery_id_and_timestamp_headers_are_refused_as_a_credentials_header_name(string name)
+    {
+        foreach (var input in new[]
+                 {
+                     new CredentialInput { Name = "Bearer", Type = CredentialType.BearerToken, FieldName = name, Secret = "t" },
+                     new CredentialInput { Name = "Hmac", Type = CredentialType.HmacSignature, FieldName = name, ClientId = "k", Secret = "s",
+                         Format = HmacFormat.TimestampSignatureKey },
+                 })
+        {
+            Assert.Contains($"{name} cannot be used: the portal sends webhook-id", Assert.Single(Validate(input)["FieldName"]));
+        }
+    }
+
     [Fact]
     public void A_reserved_name_is_fine_as_a_query_parameter()
     {

@@ -98,6 +98,7 @@ public class CredentialWireFormatTests
     [InlineData("Host", "evil.example")] // a row saved before the rule, or edited outside the portal
     [InlineData("Transfer-Encoding", "chunked")]
     [InlineData("Proxy-Authorization", "Basic eA==")]
+    [InlineData("webhook-id", "msg_replaced")] // would replace the id receivers drop duplicates by
     public void A_credential_that_would_break_the_request_is_not_sent(string fieldName, string value)
     {
         var credential = new ResolvedCredential(CredentialType.ClientId, fieldName, CredentialLocation.Header, value, null);

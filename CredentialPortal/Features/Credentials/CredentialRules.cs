@@ -128,8 +128,20 @@ public static class CredentialRules
             return $"{trimmed} cannot be used: Host, Content-Length, Transfer-Encoding, Connection, Upgrade, TE, Trailer, Keep-Alive " +
                    "and Proxy-* belong to HTTP itself, and the portal sets Content-Type for the body it sends.";
         }
+        if (IsDeliveryHeaderName(trimmed))
+        {
+            return $"{trimmed} cannot be used: the portal sends webhook-id and webhook-timestamp with every request, the same " +
+                   "on every attempt, for receivers that drop duplicates.";
+        }
         return null;
     }
+
+    /// <summary>
+    /// The headers that identify a delivery on every request (a Standard Webhooks signature sets them itself, to the same
+    /// values): a credential or an extra header of that name would replace the id receivers drop duplicates by.
+    /// </summary>
+    public static bool IsDeliveryHeaderName(string name) =>
+        name.Equals("webhook-id", StringComparison.OrdinalIgnoreCase) || name.Equals("webhook-timestamp", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The message for a header value that cannot be sent, or null: visible ASCII and spaces only. Line breaks and NUL would

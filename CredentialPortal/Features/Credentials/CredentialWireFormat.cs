@@ -94,7 +94,14 @@ public static class CredentialWireFormat
         {
             foreach (var (name, value) in Sign(credential, body, now, messageId))
             {
-                AddHeader(request, name, value);
+                if (credential.Format == HmacFormat.StandardWebhooks)
+                {
+                    SetHeader(request, name, value); // the scheme's own names, webhook-id and webhook-timestamp among them
+                }
+                else
+                {
+                    AddHeader(request, name, value);
+                }
             }
             return;
         }
@@ -213,6 +220,11 @@ public static class CredentialWireFormat
         {
             throw new InvalidOperationException($"{error} The credential was not sent.");
         }
+        SetHeader(request, name, value);
+    }
+
+    private static void SetHeader(HttpRequestMessage request, string name, string value)
+    {
         CheckValue(value);
         request.Headers.Remove(name);
         request.Headers.TryAddWithoutValidation(name, value);
