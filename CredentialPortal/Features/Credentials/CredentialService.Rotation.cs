@@ -243,6 +243,27 @@ public sealed partial class CredentialService
         };
     }
 
+    /// <summary>What a rotation keeps the previous of (secret, key id or value, private key), and the format that signs with them.</summary>
+    private (string? Secret, string? ClientId, string? PrivateKey, HmacFormat? Format) SignedWith(Credential credential) =>
+        (Unprotect(credential.ProtectedSecret), Unprotect(credential.ProtectedClientId), Unprotect(credential.ProtectedPrivateKey), credential.Format);
+
+    /// <summary>
+    /// An edit replaced what the last rotation kept the previous of (or the format): the previous values stop at once.
+    /// They belong to what was replaced: sent beside the edit's values they would sign with the secret from before the
+    /// rotation (or, under a new format, not sign at all), and a roll back would discard the edit.
+    /// </summary>
+    private static void EndGraceWindow(Credential credential, DateTime now)
+    {
+        credential.ProtectedPreviousSecret = null;
+        credential.ProtectedPreviousClientId = null;
+        credential.ProtectedPreviousPrivateKey = null;
+        credential.PreviousSecretHint = null;
+        if (credential.GraceEndsUtc > now)
+        {
+            credential.GraceEndsUtc = now;
+        }
+    }
+
     private static bool HasPreviousValues(Credential credential) =>
         credential.ProtectedPreviousSecret is not null || credential.ProtectedPreviousPrivateKey is not null
         || (credential.Type == CredentialType.ClientId && credential.ProtectedPreviousClientId is not null);

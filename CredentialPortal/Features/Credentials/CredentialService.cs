@@ -349,6 +349,7 @@ public sealed partial class CredentialService(
 
         // The database re-checks the version on UPDATE, which catches a save that raced this one since the read above.
         db.Entry(credential).Property(c => c.Version).OriginalValue = input.Version;
+        var signedWith = SignedWith(credential);
         credential.Name = input.Name.Trim();
         credential.FieldName = kind.StoredFieldName(input.Format, input.FieldName);
         credential.Location = kind.HasLocation ? input.Location : CredentialLocation.Header;
@@ -376,6 +377,10 @@ public sealed partial class CredentialService(
             }
         }
         credential.LastModifiedUtc = time.GetUtcNow().UtcDateTime;
+        if (SignedWith(credential) != signedWith)
+        {
+            EndGraceWindow(credential, credential.LastModifiedUtc);
+        }
         credential.Version = input.Version + 1;
         audit.Add(db, "credential.edited", "credential", credential.PublicId.ToString(), credential.Name, AuditChanges.Of(db.Entry(credential)));
 

@@ -133,6 +133,55 @@ public sealed class RotationSignatureTests : IAsyncLifetime
         Assert.Equal("Bearer new-bearer-token-4567", (await SendAsync(alert)).Headers["Authorization"]);
     }
 
+    [Fact]
+    public async Task An_edit_that_replaces_the_secret_during_the_window_signs_with_the_edits_secret_alone()
+    {
+        var credential = (await Credentials.CreateAsync(new CredentialInput
+        {
+            Name = "Signed", Type = CredentialType.HmacSignature, Format = HmacFormat.TimestampSignatureKey, FieldName = "X-Signature",
+            ClientId = "k1", Secret = "old-hmac-secret-0123456789abcdef",
+        })).Id;
+        var alert = await bed.AlertAsync(credentialId: credential);
+        Assert.True((await Credentials.RotateAsync(credential, new RotationInput { Generate = true, KeyId = "k2", GracePeriodSeconds = GraceSeconds })).Succeeded);
+
+        var rename = (await Credentials.GetForEditAsync(credential))!.ToInput();
+        rename.Name = "Signed (renamed)";
+        Assert.True((await Credentials.UpdateAsync(credential, rename)).Succeeded);
+        Assert.True((await Credentials.GetRotationAsync(credential))!.GraceOpen); // a rename leaves the window open
+
+        var edit = (await Credentials.GetForEditAsync(credential))!.ToInput();
+        edit.Secret = "edited-hmac-secret-fedcba9876543210";
+        Assert.True((await Credentials.UpdateAsync(credential, edit)).Succeeded);
+        var sent = await SendAsync(alert);
+
+        // Not the secret from before the rotation beside it: the edit replaced what the window was for.
+        var t = sent.Headers["webhook-timestamp"];
+        Assert.Equal([("t", t), ("v1", Hmac("edited-hmac-secret-fedcba9876543210", t, sent.Body)), ("key", "k2")], Parts(sent.Headers["X-Signature"]));
+        Assert.False((await Credentials.GetRotationAsync(credential))!.GraceOpen);
+        Assert.False((await Credentials.RollBackAsync(credential)).Succeeded); // nothing older than the edit comes back
+    }
+
+    [Fact]
+    public async Task A_switch_to_standard_webhooks_during_the_window_is_delivered_signed_with_the_new_secret()
+    {
+        var credential = (await Credentials.CreateAsync(new CredentialInput
+        {
+            Name = "Signed", Type = CredentialType.HmacSignature, Format = HmacFormat.TimestampSignatureKey, FieldName = "X-Signature",
+            ClientId = "k1", Secret = "old-hmac-secret-0123456789abcdef",
+        })).Id;
+        var alert = await bed.AlertAsync(credentialId: credential);
+        Assert.True((await Credentials.RotateAsync(credential, new RotationInput { Generate = true, KeyId = "k2", GracePeriodSeconds = GraceSeconds })).Succeeded);
+
+        var edit = (await Credentials.GetForEditAsync(credential))!.ToInput();
+        var secret = CredentialRules.NewStandardWebhooksSecret();
+        (edit.Format, edit.Secret) = (HmacFormat.StandardWebhooks, secret);
+        Assert.True((await Credentials.UpdateAsync(credential, edit)).Succeeded);
+        var sent = await SendAsync(alert);
+
+        new StandardWebhook(secret).Verify(sent.Body, HeadersOf(sent));
+        Assert.Single(sent.Headers["webhook-signature"].Split(' '));
+    }
+
     private static List<(string Name, string Value)> Parts(string header) =>
         [.. header.Split(',').Select(p => p.Split('=', 2)).Select(p => (p[0], p[1]))];
 
