@@ -62,7 +62,9 @@ public sealed class CredentialPreviewTests
     [InlineData(CredentialType.BasicAuth, CredentialLocation.Header)]
     public void The_preview_is_what_the_wire_format_sends(CredentialType type, CredentialLocation location)
     {
-        var input = new CredentialInput { Type = type, FieldName = "x-auth id", Location = location, ClientId = "id ü+&", Secret = "sec=ret/" };
+        // Non-ASCII only where it is encoded (query, Base64): a header carries a Client ID value as it is, ASCII only.
+        var clientId = type == CredentialType.ClientId && location == CredentialLocation.Header ? "id +&" : "id ü+&";
+        var input = new CredentialInput { Type = type, FieldName = "x-auth id", Location = location, ClientId = clientId, Secret = "sec=ret/" };
         if (type != CredentialType.ClientIdAndSecret && type != CredentialType.ClientId)
         {
             input.FieldName = "Authorization";

@@ -199,6 +199,24 @@ public class CredentialRulesTests
     }
 
     [Fact]
+    public void A_value_a_header_carries_as_it_is_must_be_visible_ascii()
+    {
+        var bearer = Validate(new CredentialInput { Name = "Bearer", Type = CredentialType.BearerToken, FieldName = "Authorization", Secret = "tökén-abc123456789" });
+        Assert.Contains("visible ASCII", Assert.Single(bearer["Secret"]));
+        var clientId = Validate(CredentialInputs.ClientId(fieldName: "X-Client", value: "clé-1234"));
+        Assert.Contains("visible ASCII", Assert.Single(clientId["ClientId"]));
+        var keyId = Validate(new CredentialInput { Name = "Hmac", Type = CredentialType.HmacSignature, FieldName = "X-Signature", ClientId = "clé	1",
+            Secret = "s", Format = HmacFormat.TimestampSignatureKey });
+        Assert.Contains("visible ASCII", Assert.Single(keyId["ClientId"]));
+
+        // Sent encoded (a query parameter, Base64) or only signed with: any text.
+        Assert.Empty(Validate(CredentialInputs.ClientId(fieldName: "client", value: "clé-1234", location: CredentialLocation.QueryParam)));
+        Assert.Empty(Validate(new CredentialInput { Name = "Basic", Type = CredentialType.BasicAuth, FieldName = "Authorization", ClientId = "zoë", Secret = "pässword" }));
+        Assert.Empty(Validate(new CredentialInput { Name = "Hmac", Type = CredentialType.HmacSignature, FieldName = "X-Signature", ClientId = "k1",
+            Secret = "sécret", Format = HmacFormat.TimestampSignatureKey }));
+    }
+
+    [Fact]
     public void A_reserved_name_is_fine_as_a_query_parameter()
     {
         Assert.Empty(Validate(CredentialInputs.ClientId(fieldName: "host", location: CredentialLocation.QueryParam)));

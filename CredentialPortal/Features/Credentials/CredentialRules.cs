@@ -257,14 +257,26 @@ public static class CredentialRules
                      (nameof(input.Secret), input.Secret, secretLabel ?? "Secret"),
                  })
         {
+            if (SentAsIsInHeader(field) && HeaderValueError(value, label) is { } valueError)
+            {
+                errors.Add(field, valueError);
+            }
             // A header name's own rule already refuses every control character.
-            if (HasForbiddenControlChars(value) && !(field == nameof(input.FieldName) && fieldLabel is not null && inHeader))
+            else if (HasForbiddenControlChars(value) && !(field == nameof(input.FieldName) && fieldLabel is not null && inHeader))
             {
                 errors.Add(field, $"{label} must not contain line breaks (CR, LF) or NUL characters.");
             }
         }
 
         return errors.ToDictionary();
+
+        // Values a header carries as they are (not Base64-encoded, not only signed with): .NET sends visible ASCII there.
+        bool SentAsIsInHeader(string field) => field switch
+        {
+            nameof(input.ClientId) => type == CredentialType.HmacSignature || (type == CredentialType.ClientId && inHeader),
+            nameof(input.Secret) => type == CredentialType.BearerToken && inHeader,
+            _ => false,
+        };
     }
 
     /// <summary>What an edit keeps when a write-only field is left alone; the rules need it where a kept value must fit.</summary>
