@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CredentialPortal.Features.Credentials;
+using CredentialPortal.Features.Credentials.OAuth;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Tests.Features.Alerts;
 using CredentialPortal.Tests.Features.Credentials;
@@ -91,6 +92,28 @@ public sealed class WebhookDestinationTests : IAsyncLifetime
         Assert.Equal((DeliveryStatus.Pending, 1, null), (outcome!.View.Status, outcome.Attempts, outcome.StatusCode));
         Assert.NotNull(outcome.View.NextAttemptAtUtc);
         Assert.DoesNotContain("could not be resolved", outcome.Error);
+    }
+
+    [Fact]
+    public async Task A_token_endpoint_refused_when_sent_ends_the_delivery_at_once()
+    {
+        // Saved while private networks were allowed, then the setting was turned off: the token URL is loopback.
+        var options = database.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<WebhookOptions>>().CurrentValue;
+        options.AllowPrivateNetworks = true;
+        var credential = (await database.Credentials.CreateAsync(new CredentialInput
+        {
+            Name = "OAuth", Type = CredentialType.OAuth2, GrantType = OAuthGrantType.ClientCredentials, TokenUrl = receiver.Url("token").AbsoluteUri,
+            ClientId = "portal", Secret = "portal-secret-0123", ClientAuthentication = OAuthClientAuthentication.BasicAuthHeader,
+        })).Id;
+        var alert = (await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert(url: new Uri("http://93.184.216.34/hook"), credentialId: credential))).Id;
+        options.AllowPrivateNetworks = false;
+
+        var outcome = await database.SendTestAsync(alert);
+
+        Assert.Equal((DeliveryStatus.Failed, 1), (outcome!.View.Status, outcome.Attempts));
+        Assert.Contains("private or loopback addresses are not allowed", outcome.Error);
+        Assert.Null(outcome.View.NextAttemptAtUtc);
+        Assert.Empty(receiver.Requests);
     }
 
     [Fact]

@@ -403,7 +403,7 @@ public sealed class OAuthTokenClientTests : IAsyncLifetime
 
         var result = await new OAuthTokenClient(WebhookClient(services)).RequestTokenAsync(ClientCredentials(OAuthClientAuthentication.BasicAuthHeader));
 
-        Assert.Equal(OAuthTokenFailure.Network, result.Failure);
+        Assert.Equal(OAuthTokenFailure.Refused, result.Failure);
         Assert.Equal($"The token endpoint could not be reached: 127.0.0.1 is refused: {WebhookDestinationPolicy.RefusedMessage}.", result.Message);
         Assert.Empty(server.Requests);
     }

@@ -69,7 +69,7 @@ public sealed class OAuthTokenDestinationTests : IAsyncLifetime
 
         foreach (var result in new[] { token, refresh })
         {
-            Assert.Equal(OAuthTokenFailure.Network, result.Failure);
+            Assert.Equal(OAuthTokenFailure.Refused, result.Failure); // not a network error: attempting again cannot help
             Assert.Contains(WebhookDestinationPolicy.RefusedMessage, result.Message);
         }
         Assert.Empty(server.Requests);

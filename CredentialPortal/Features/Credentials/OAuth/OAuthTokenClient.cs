@@ -43,11 +43,14 @@ public enum OAuthTokenFailure
     /// <summary>An HTTP failure without an OAuth error body (404, 500, a redirect).</summary>
     Http,
 
-    /// <summary>No answer: connection refused, refused destination (SSRF rules), timeout.</summary>
+    /// <summary>No answer: connection refused, a name that does not resolve, timeout.</summary>
     Network,
 
     /// <summary>A 2xx that is not a usable token response.</summary>
     InvalidResponse,
+
+    /// <summary>Not asked: the endpoint is where the portal must not send (SSRF rules), until its URL or the rules change.</summary>
+    Refused,
 }
 
 /// <summary>
@@ -290,7 +293,9 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null,
 
         if (response.HttpResponse is null)
         {
-            return OAuthTokenResult.Failed(OAuthTokenFailure.Network,
+            return OAuthTokenResult.Failed(
+                response.Exception is DestinationRefusedException or HttpRequestException { InnerException: DestinationRefusedException }
+                    ? OAuthTokenFailure.Refused : OAuthTokenFailure.Network,
                 "The token endpoint could not be reached: " + scrub(NetworkMessage(response.Exception)));
         }
 
