@@ -194,7 +194,7 @@ public sealed partial class CredentialService(
         {
             return new CredentialConnectionTest(refused, null);
         }
-        var client = new OAuthTokenClient(httpClients.CreateClient(DeliveryRegistration.ClientName), time, tokens.Limits);
+        var client = new OAuthTokenClient(httpClients.CreateClient(DeliveryRegistration.TokenClientName), time, tokens.Limits);
         return new CredentialConnectionTest(errors, await client.TestConnectionAsync(oauth, cancellationToken));
     }
 

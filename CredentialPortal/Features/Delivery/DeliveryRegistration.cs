@@ -8,10 +8,16 @@ namespace CredentialPortal.Features.Delivery;
 public static class DeliveryRegistration
 {
     /// <summary>
-    /// The outbound client: webhooks and OAuth token endpoints alike get its SSRF checks, per-attempt timeout and
-    /// no-redirect policy (IHttpClientFactory.CreateClient(ClientName)).
+    /// The webhooks' client: SSRF checks at connect time, no redirects, no proxy, and each attempt's timeout
+    /// (Webhooks:TimeoutSeconds). IHttpClientFactory.CreateClient(ClientName).
     /// </summary>
     public const string ClientName = "webhook";
+
+    /// <summary>
+    /// The OAuth token endpoints' client: the same connections as <see cref="ClientName"/>'s, without its timeout. A token
+    /// request has its own deadline (Webhooks:TokenTimeoutSeconds, applied by OAuthTokenClient), which may be longer.
+    /// </summary>
+    public const string TokenClientName = "oauth-token";
 
     public static IServiceCollection AddWebhookDelivery(this IServiceCollection services, IConfiguration configuration)
     {
@@ -34,13 +40,9 @@ public static class DeliveryRegistration
                 // Each attempt has its own timeout (the resilience pipeline below).
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false, // a 3xx is a failure, never followed
-                UseProxy = false, // a proxy would connect on our behalf, past the address check
-                ConnectCallback = sp.GetRequiredService<WebhookDestinationPolicy>().ConnectAsync,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            });
+            .ConfigurePrimaryHttpMessageHandler(OutboundHandler);
+        services.AddHttpClient(TokenClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(OutboundHandler);
         client.AddResilienceHandler("webhook", (pipeline, context) =>
             {
                 // Only the per-attempt timeout: the delays between attempts are the delivery table's (RetrySchedule), so
@@ -51,4 +53,12 @@ public static class DeliveryRegistration
             });
         return services;
     }
+
+    private static SocketsHttpHandler OutboundHandler(IServiceProvider services) => new()
+    {
+        AllowAutoRedirect = false, // a 3xx is a failure, never followed
+        UseProxy = false, // a proxy would connect on our behalf, past the address check
+        ConnectCallback = services.GetRequiredService<WebhookDestinationPolicy>().ConnectAsync,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+    };
 }

@@ -65,7 +65,7 @@ public sealed class OAuthBearerSendTests : IAsyncLifetime
         var cache = new OAuthTokenCache(clock);
         HttpRequestMessage Resource() => new(HttpMethod.Post, server.ResourceUrl) { Content = new StringContent("{}") };
 
-        using (var accepted = await cache.SendAsync(http, Key, Password(), Resource))
+        using (var accepted = await cache.SendAsync(http, http, Key, Password(), Resource))
         {
             Assert.Equal(HttpStatusCode.OK, accepted.Response!.StatusCode);
             Assert.False(accepted.RetriedAfterUnauthorized);
@@ -73,7 +73,7 @@ public sealed class OAuthBearerSendTests : IAsyncLifetime
 
         server.RevokeAccessTokens(); // the destination no longer accepts the cached token, though it has not expired
 
-        using var retried = await cache.SendAsync(http, Key, Password(), Resource);
+        using var retried = await cache.SendAsync(http, http, Key, Password(), Resource);
         Assert.Equal(HttpStatusCode.OK, retried.Response!.StatusCode);
         Assert.True(retried.RetriedAfterUnauthorized);
         Assert.Equal(["password", "refresh_token"], server.Requests.Select(r => r.GrantType));
@@ -86,7 +86,7 @@ public sealed class OAuthBearerSendTests : IAsyncLifetime
         destination.Script(new LoopbackReceiver.Reply(401), new LoopbackReceiver.Reply(401), new LoopbackReceiver.Reply(401));
         var cache = new OAuthTokenCache(clock);
 
-        using var result = await cache.SendAsync(http, Key, Password(), () => new HttpRequestMessage(HttpMethod.Get, destination.Url("hook")));
+        using var result = await cache.SendAsync(http, http, Key, Password(), () => new HttpRequestMessage(HttpMethod.Get, destination.Url("hook")));
 
         Assert.Equal(HttpStatusCode.Unauthorized, result.Response!.StatusCode);
         Assert.True(result.RetriedAfterUnauthorized);
@@ -102,7 +102,7 @@ public sealed class OAuthBearerSendTests : IAsyncLifetime
         await using var destination = await LoopbackReceiver.StartAsync();
         var cache = new OAuthTokenCache(clock);
 
-        using var result = await cache.SendAsync(http, Key, Password() with { Password = "wrong-password" },
+        using var result = await cache.SendAsync(http, http, Key, Password() with { Password = "wrong-password" },
             () => new HttpRequestMessage(HttpMethod.Get, destination.Url("hook")));
 
         Assert.Null(result.Response);

@@ -59,6 +59,9 @@ public sealed class TestAuthorizationServer : IAsyncDisposable
     /// <summary>expires_in of the access tokens it issues; null leaves expires_in out.</summary>
     public int? AccessTokenLifetimeSeconds { get; set; } = 3600;
 
+    /// <summary>How long the token endpoints take before they answer (a slow identity provider).</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     /// <summary>The JWT assertion's longest accepted lifetime (exp − iat), as the product specifies it.</summary>
     public TimeSpan MaxAssertionLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -89,6 +92,10 @@ public sealed class TestAuthorizationServer : IAsyncDisposable
 
     private async Task HandleTokenAsync(HttpContext context, bool refreshOnly)
     {
+        if (AnswerDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(AnswerDelay, context.RequestAborted);
+        }
         var request = context.Request;
         var authorization = request.Headers.Authorization.ToString();
         var form = new Dictionary<string, string>(StringComparer.Ordinal);

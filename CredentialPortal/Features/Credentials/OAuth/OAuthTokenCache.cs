@@ -70,7 +70,8 @@ public sealed class OAuthTokenCache(TimeProvider time, OAuthTokenCacheOptions? o
 
     /// <summary>
     /// A usable token for the credential: the cached one while fresh, else one fetched through <paramref name="http"/>
-    /// (the app's webhook client). Concurrent callers for one key share a single request and its result; a failure is
+    /// (the app's token client, <see cref="CredentialPortal.Features.Delivery.DeliveryRegistration.TokenClientName"/>).
+    /// Concurrent callers for one key share a single request and its result; a failure is
     /// not cached. Cancelling stops only this caller's wait, and no caller waits longer than the token timeout: a
     /// stuck request holds each delivery at most that long, whoever started it.
     /// </summary>
@@ -142,15 +143,17 @@ public sealed class OAuthTokenCache(TimeProvider time, OAuthTokenCacheOptions? o
     /// <summary>
     /// Sends a request with <c>Authorization: Bearer &lt;token&gt;</c>; when the destination answers 401, drops the
     /// token and sends once more with a fresh one. <paramref name="createRequest"/> builds a new request each time (a
-    /// request message cannot be sent twice). Both the token and the request go through <paramref name="http"/>.
+    /// request message cannot be sent twice). The token comes through <paramref name="tokenHttp"/> (the token endpoints'
+    /// client: their own deadline), the request goes through <paramref name="http"/>.
     /// </summary>
-    public async Task<OAuthSendResult> SendAsync(HttpClient http, OAuthTokenKey key, OAuthSettings oauth, Func<HttpRequestMessage> createRequest,
-        HttpCompletionOption completionOption = HttpCompletionOption.ResponseHeadersRead, CancellationToken cancellationToken = default)
+    public async Task<OAuthSendResult> SendAsync(HttpClient tokenHttp, HttpClient http, OAuthTokenKey key, OAuthSettings oauth,
+        Func<HttpRequestMessage> createRequest, HttpCompletionOption completionOption = HttpCompletionOption.ResponseHeadersRead,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(createRequest);
         for (var attempt = 1; ; attempt++)
         {
-            var token = await GetTokenAsync(http, key, oauth, cancellationToken);
+            var token = await GetTokenAsync(tokenHttp, key, oauth, cancellationToken);
             if (token.Token is not { } issued)
             {
                 return new OAuthSendResult(null, token, retriedAfterUnauthorized: attempt > 1);
