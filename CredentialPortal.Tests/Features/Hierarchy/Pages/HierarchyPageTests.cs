@@ -148,4 +148,22 @@ public class HierarchyPageTests : PortalComponentTest
         Assert.Null((await Hierarchy.GetAsync(organization))!.CredentialId);
         Snackbars.WaitForAssertion(() => Assert.Contains("Europe has no credential of its own now: it inherits from Acme.", Snackbars.Markup), Wait);
     }
+
+    [Fact]
+    public async Task After_a_refused_add_the_tree_shows_what_someone_else_added_meanwhile()
+    {
+        var partner = (await Hierarchy.CreateAsync(HierarchyLevel.Partner, "Acme", HierarchyDefaults.PlatformId)).Id;
+        var page = Render<HierarchyPage>();
+        page.WaitForAssertion(() => Node(page, "Partner Acme"), Wait);
+        Assert.True((await Hierarchy.CreateAsync(HierarchyLevel.Organization, "Asia", partner)).Succeeded); // someone else
+
+        var adding = ClickAsync(page, "Partner Acme", "Add organization to Acme");
+        await Dialogs.WaitForElement("[role=dialog] input", Wait).InputAsync(new() { Value = "Asia" });
+        await Dialogs.Find("[role=dialog] form").SubmitAsync();
+        Dialogs.WaitForAssertion(() => Assert.Contains("already has an entity named 'Asia'", Dialogs.Find("[role=dialog]").TextContent), Wait);
+        await Dialogs.FindAll("[role=dialog] button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new());
+        await adding;
+
+        page.WaitForAssertion(() => Node(page, "Organization Asia"), Wait);
+    }
 }
