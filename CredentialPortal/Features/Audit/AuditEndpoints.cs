@@ -68,7 +68,7 @@ public static class AuditEndpoints
         }
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, detail: string.Join(" ", errors.SelectMany(e => e.Value)));
+            return ApiProblems.Invalid(errors);
         }
 
         var query = new AuditQuery(actor, objectType, objectId, from?.UtcDateTime, to?.UtcDateTime,

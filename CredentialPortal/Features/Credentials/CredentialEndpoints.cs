@@ -108,7 +108,7 @@ public static class CredentialEndpoints
         }
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         var query = new CredentialListQuery(
@@ -144,13 +144,13 @@ public static class CredentialEndpoints
         var (input, errors) = body.ToInput();
         if (input is null)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblems.Invalid(errors);
         }
         if (idempotencyKey is not null)
         {
             if (!Guid.TryParse(idempotencyKey, out var key))
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["Idempotency-Key must be a UUID."] });
+                return ApiProblems.Invalid(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["Idempotency-Key must be a UUID."] });
             }
             input.IdempotencyKey = key;
         }
@@ -159,7 +159,7 @@ public static class CredentialEndpoints
         var saved = await credentials.CreateAsync(input, cancellationToken);
         if (!saved.Succeeded)
         {
-            return TypedResults.ValidationProblem(CredentialApiNames.Fields(saved.Errors!));
+            return ApiProblems.Invalid(CredentialApiNames.Fields(saved.Errors!));
         }
         var created = await credentials.GetForEditAsync(saved.Id, cancellationToken);
         if (created is null)
@@ -196,7 +196,7 @@ public static class CredentialEndpoints
         var (input, errors) = body.ToInput();
         if (input is null)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblems.Invalid(errors);
         }
         ApplyDefaults(input, input.Type ?? stored.Type, isCreate: false);
         // A list of tags may name the current version; "*" stands for whatever is stored now.
@@ -208,7 +208,7 @@ public static class CredentialEndpoints
             case SaveStatus.NotFound:
                 return NotFound();
             case SaveStatus.Invalid:
-                return TypedResults.ValidationProblem(CredentialApiNames.Fields(saved.Errors!));
+                return ApiProblems.Invalid(CredentialApiNames.Fields(saved.Errors!));
             case SaveStatus.Conflict:
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status412PreconditionFailed,

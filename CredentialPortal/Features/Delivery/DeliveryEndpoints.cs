@@ -162,7 +162,7 @@ public static class DeliveryEndpoints
         }
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, detail: string.Join(" ", errors.SelectMany(e => e.Value)));
+            return ApiProblems.Invalid(errors);
         }
         if (alertId is int alert)
         {

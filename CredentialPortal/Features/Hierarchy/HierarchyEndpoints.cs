@@ -107,7 +107,7 @@ public static class HierarchyEndpoints
         if (!result.Succeeded)
         {
             var errors = result.Errors!.ToDictionary(e => e.Key switch { "ParentId" => parentField, var other => other.ToLowerInvariant() }, e => e.Value);
-            return Invalid(errors);
+            return ApiProblems.Invalid(errors);
         }
         var created = EntityResource.Of((await hierarchy.GetAsync(result.Id, ct))!);
         return TypedResults.Created($"{PathOf(level)}/{created.Id}", created);
@@ -180,7 +180,7 @@ public static class HierarchyEndpoints
             var message = body.AuthType is null
                 ? "auth_type: required; one of bearer, hmac, basic."
                 : $"auth_type: '{body.AuthType}' is not one of bearer, hmac, basic.";
-            return Invalid(new Dictionary<string, string[]> { ["auth_type"] = [message] });
+            return ApiProblems.Invalid(new Dictionary<string, string[]> { ["auth_type"] = [message] });
         }
 
         var result = await webhookCredentials.SetAsync(entity!.Id, new WebhookCredentialRequest(authType, body.Credential, body.Secret, body.HeaderName),
@@ -188,7 +188,7 @@ public static class HierarchyEndpoints
         return result.Status switch
         {
             SaveStatus.Saved => TypedResults.Ok(WebhookCredentialResource.Of(result.View!)),
-            SaveStatus.Invalid => Invalid(result.Errors!),
+            SaveStatus.Invalid => ApiProblems.Invalid(result.Errors!),
             SaveStatus.NotFound => NotFound(entity.Level, entityId),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: "The credential was changed by another request at the same time; send it again."),
         };
@@ -248,9 +248,6 @@ public static class HierarchyEndpoints
     /// <summary>The documented fixed answer: exactly <c>{"detail": "No webhook credential configured"}</c>.</summary>
     private static IResult NoCredentialConfigured() =>
         TypedResults.Json(new NoCredential(NoCredentialDetail), statusCode: StatusCodes.Status404NotFound, contentType: "application/problem+json");
-
-    private static IResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, detail: string.Join(" ", errors.SelectMany(e => e.Value)));
 
     internal static string TypeName(HierarchyLevel level) => level.DisplayName().ToLowerInvariant();
 

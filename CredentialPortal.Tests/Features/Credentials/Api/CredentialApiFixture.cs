@@ -86,5 +86,7 @@ internal static class ProblemJson
         Assert.True(status == answer.Status, $"Expected {status}, got {answer.Status}: {answer.Raw}");
         Assert.Equal("application/problem+json", answer.MediaType);
         Assert.Equal(status, answer.Json["status"]!.GetValue<int>());
+        // Every API error says what went wrong in words, not only by field.
+        Assert.False(string.IsNullOrWhiteSpace(answer.Json["detail"]?.GetValue<string>()), $"No detail: {answer.Raw}");
     }
 }

@@ -1,3 +1,4 @@
+using CredentialPortal.Features.Api;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using CredentialPortal.Features.Shared;
@@ -88,7 +89,7 @@ public static class CredentialRotationEndpoints
             case SaveStatus.NotFound:
                 return NotFound();
             case SaveStatus.Invalid:
-                return TypedResults.ValidationProblem(Fields(result.Errors!));
+                return ApiProblems.Invalid(Fields(result.Errors!));
             case SaveStatus.Conflict:
                 return ChangedMeanwhile();
         }
