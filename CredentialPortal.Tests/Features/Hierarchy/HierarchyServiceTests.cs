@@ -136,6 +136,23 @@ public sealed class HierarchyServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deletion_is_refused_while_a_live_API_token_is_scoped_to_the_entity()
+    {
+        var tokens = database.Services.GetRequiredService<CredentialPortal.Features.ApiTokens.ApiTokenService>();
+        var partner = (await Hierarchy.CreateAsync(HierarchyLevel.Partner, "Acme", null)).Id;
+        var token = await tokens.CreateAsync(new CredentialPortal.Features.ApiTokens.ApiTokenInput("Acme automation", partner, null), "admin@portal.test");
+
+        var refused = await Hierarchy.DeleteAsync(partner);
+
+        Assert.Equal(HierarchyDeleteStatus.Refused, refused.Status);
+        Assert.Contains("1 API token scoped to it", refused.Message);
+        Assert.NotNull(await Hierarchy.GetAsync(partner));
+
+        Assert.True(await tokens.RevokeAsync(token.Result.Id));
+        Assert.Equal(HierarchyDeleteStatus.Deleted, (await Hierarchy.DeleteAsync(partner)).Status);
+    }
+
+    [Fact]
     public async Task The_Default_entities_can_be_deleted_once_empty()
     {
         Assert.Equal(HierarchyDeleteStatus.Refused, (await Hierarchy.DeleteAsync(HierarchyDefaults.DefaultPartnerId)).Status);

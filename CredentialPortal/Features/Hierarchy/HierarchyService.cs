@@ -283,8 +283,8 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
     }
 
     /// <summary>
-    /// Deletes an entity with nothing below it. Refused for the platform, and while children or alerts remain (the
-    /// message says which). Its own credential stays in the credential library.
+    /// Deletes an entity with nothing below it. Refused for the platform, and while children, alerts or live API tokens
+    /// scoped to it remain (the message says which). Its own credential stays in the credential library.
     /// </summary>
     public async Task<HierarchyDeletion> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
     {
@@ -313,6 +313,16 @@ public sealed class HierarchyService(IDbContextFactory<PortalDbContext> dbFactor
         {
             return new HierarchyDeletion(HierarchyDeleteStatus.Refused,
                 $"{what} still has {alerts} {(alerts == 1 ? "alert" : "alerts")}: delete them or move them to another workspace first.");
+        }
+        // Tokens go with their scope (ON DELETE CASCADE): only revoked or expired ones, not an Administrator's live token
+        // taken away unaudited by an Editor deleting its level.
+        var now = time.GetUtcNow().UtcDateTime;
+        var tokens = await db.Set<ApiTokens.ApiToken>()
+            .CountAsync(t => t.ScopeEntityId == id && t.RevokedUtc == null && (t.ExpiresUtc == null || t.ExpiresUtc > now), cancellationToken);
+        if (tokens > 0)
+        {
+            return new HierarchyDeletion(HierarchyDeleteStatus.Refused,
+                $"{what} still has {tokens} API {(tokens == 1 ? "token" : "tokens")} scoped to it: an Administrator revokes them first (Settings › API Tokens).");
         }
         await db.HierarchyEntities.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken);
         audit.Add(db, "hierarchy.deleted", "hierarchy", id.ToString(), entity.Name, [new AuditChange("Level", entity.Level.DisplayName(), null)]);
