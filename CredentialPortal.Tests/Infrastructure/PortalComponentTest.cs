@@ -44,6 +44,7 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(Database.Alerts);
         Services.AddSingleton(Database.Deliveries);
         Services.AddSingleton(Database.Services.GetRequiredService<HierarchyService>());
+        Services.AddSingleton(Database.Services.GetRequiredService<CredentialPortal.Features.ApiTokens.ApiTokenService>());
         Authorization = AddAuthorization();
         ActAs(PortalRoles.Administrator);
         Popovers = Render<MudPopoverProvider>();

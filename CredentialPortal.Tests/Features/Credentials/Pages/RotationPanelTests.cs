@@ -43,4 +43,24 @@ public sealed class RotationPanelTests : PortalComponentTest
         page.WaitForAssertion(() => Assert.Contains("Rotated", page.Find("[data-testid=rotation-state]").TextContent));
         Assert.Empty(Buttons(page));
     }
+
+    [Fact]
+    public async Task Escape_closes_the_rotate_form_but_not_a_generated_secret_shown_once()
+    {
+        var id = await SignedAsync();
+        var page = Render<CredentialFormPage>(p => p.Add(c => c.Id, id));
+        page.WaitForAssertion(() => Assert.Contains("Rotate", Buttons(page)));
+
+        var rotating = page.FindAll("[data-testid=rotation] button").Single(b => b.TextContent.Trim() == "Rotate").ClickAsync(new());
+        Dialogs.WaitForAssertion(() => Assert.NotEmpty(Dialogs.FindAll("[role=dialog]")));
+        var options = () => ((MudBlazor.IMudDialogInstance)Dialogs.FindComponent<MudBlazor.MudDialogContainer>().Instance).Options;
+        Assert.True(options().CloseOnEscapeKey);
+        // Generate is on for an HMAC credential.
+        await Dialogs.Find("#rotate-form").SubmitAsync();
+        Dialogs.WaitForAssertion(() => Assert.NotEmpty(Dialogs.FindAll("[data-testid=rotated-secret]")));
+
+        Assert.False(options().CloseOnEscapeKey);
+        await Dialogs.FindAll("[role=dialog] button").Single(b => b.TextContent.Trim() == "Done").ClickAsync(new());
+        await rotating;
+    }
 }
