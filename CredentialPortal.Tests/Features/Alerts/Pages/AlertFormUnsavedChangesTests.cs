@@ -4,6 +4,7 @@ using CredentialPortal.Features.Alerts.Pages;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 
 namespace CredentialPortal.Tests.Features.Alerts.Pages;
 
@@ -53,5 +54,24 @@ public sealed class AlertFormUnsavedChangesTests : PortalComponentTest
         await again.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new());
         Assert.Empty(Dialogs.FindAll("[role=dialog]"));
         Assert.EndsWith($"/flexible-actions/runtime-alerts/{id}", Navigation.Uri);
+    }
+
+    /// <summary>What the page last told the browser's reload-and-close prompt.</summary>
+    private bool? LastUnsaved() => JSInterop.Invocations.Where(i => i.Identifier == "setUnsaved").Select(i => (bool?)i.Arguments[0]).LastOrDefault();
+
+    [Fact]
+    public async Task An_edit_of_the_webhook_action_alone_arms_the_reload_and_close_prompt()
+    {
+        var (_, page) = await OpenAsync();
+        await page.Find("form").SubmitAsync();
+        page.WaitForAssertion(() => Assert.Contains("CONDITIONS", page.Find("[aria-current=step]").TextContent));
+        await page.Find("form").SubmitAsync();
+        page.WaitForAssertion(() => Assert.Contains("ACTIONS", page.Find("[aria-current=step]").TextContent));
+        Assert.NotEqual(true, LastUnsaved());
+
+        var url = page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "URL");
+        await url.Find("input").InputAsync(new() { Value = "https://hooks.example.com/changed" });
+
+        page.WaitForAssertion(() => Assert.Equal(true, LastUnsaved()));
     }
 }

@@ -331,4 +331,19 @@ public class CredentialFormPageTests : PortalComponentTest
         Assert.Contains(Messages(page), m => m.StartsWith("Secret is required."));
         Assert.Empty(page.FindAll("[data-testid=connection-result]"));
     }
+
+    [Fact]
+    public async Task Typing_the_OAuth_token_url_updates_the_request_preview()
+    {
+        var page = Render<CredentialFormPage>();
+        var type = page.FindComponents<MudSelect<CredentialType?>>().Single(s => s.Instance.Label == "Type");
+        await type.InvokeAsync(type.Instance.OpenMenu);
+        await Popovers.WaitForElements(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == "OAuth 2.0").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Contains("the Access Token URL", page.Find("[data-testid=request-preview]").TextContent));
+
+        var url = page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Access Token URL");
+        await url.Find("input").ChangeAsync(new() { Value = "https://auth.example.com/token" });
+
+        page.WaitForAssertion(() => Assert.Contains("token from https://auth.example.com/token", page.Find("[data-testid=request-preview]").TextContent));
+    }
 }
