@@ -3,6 +3,7 @@ using CredentialPortal.Infrastructure;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,9 @@ public sealed class PortalInstance(string sharedFolder, string name) : WebApplic
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Adds to the instance's services (a test's interceptor, say); set before it starts.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; set; }
 
     /// <summary>
     /// Completes when this instance has applied a message from another instance that <paramref name="match"/> accepts.
@@ -74,6 +78,10 @@ public sealed class PortalInstance(string sharedFolder, string name) : WebApplic
         builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
         builder.UseSetting("Seed:ApiToken", ApiHost.SeedToken);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (ConfigureServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
+        }
     }
 
     public override async ValueTask DisposeAsync()
@@ -99,10 +107,14 @@ public sealed class PortalInstances : IAsyncDisposable
 
     public PortalInstance B { get; }
 
-    /// <summary>Starts A, then B (one after the other: the first migrates and seeds), and waits until both listen.</summary>
-    public static async Task<PortalInstances> StartAsync()
+    /// <summary>
+    /// Starts A, then B (one after the other: the first migrates and seeds), each with <paramref name="configure"/>'s
+    /// services added, and waits until both listen.
+    /// </summary>
+    public static async Task<PortalInstances> StartAsync(Action<IServiceCollection>? configure = null)
     {
         var instances = new PortalInstances();
+        instances.A.ConfigureServices = instances.B.ConfigureServices = configure;
         _ = instances.A.Client;
         _ = instances.B.Client;
         await instances.A.Service<CacheInvalidation>().Listening.WaitAsync(TimeSpan.FromSeconds(30));

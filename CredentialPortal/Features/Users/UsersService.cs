@@ -25,8 +25,20 @@ public sealed class UsersService(
 
     public const string NotYourself = "You cannot disable your own account; another Administrator can.";
 
-    // The last-administrator check and the change it guards run one at a time (on this instance).
-    private static readonly SemaphoreSlim AdministratorsLock = new(1, 1);
+    // The last-administrator check and the change it guards run one at a time: on this instance (a singleton) by this
+    // semaphore, and across instances (PostgreSQL) by an advisory lock held until the change commits.
+    private readonly SemaphoreSlim administratorsLock = new(1, 1);
+
+    /// <summary>The key of the transaction-level advisory lock around a change that could leave no Administrator.</summary>
+    private const long AdministratorsLockKey = 0x43505F61646D696E; // "CP_admin"
+
+    private static async Task AdministratorsLockAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AdministratorsLockKey})", cancellationToken);
+        }
+    }
 
     public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -80,12 +92,13 @@ public sealed class UsersService(
             return UserChange.Invalid(new Dictionary<string, string[]> { [nameof(NewUserInput.Role)] = [roleError] });
         }
 
-        await AdministratorsLock.WaitAsync(cancellationToken);
+        await administratorsLock.WaitAsync(cancellationToken);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var (db, users) = Services(scope);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await AdministratorsLockAsync(db, cancellationToken);
             if (await users.FindByIdAsync(userId) is not { } user)
             {
                 return UserChange.NotFound;
@@ -110,7 +123,7 @@ public sealed class UsersService(
         }
         finally
         {
-            AdministratorsLock.Release();
+            administratorsLock.Release();
         }
         sessions.End(userId);
         return UserChange.Saved;
@@ -125,12 +138,13 @@ public sealed class UsersService(
             return UserChange.Refused(NotYourself);
         }
 
-        await AdministratorsLock.WaitAsync(cancellationToken);
+        await administratorsLock.WaitAsync(cancellationToken);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var (db, users) = Services(scope);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await AdministratorsLockAsync(db, cancellationToken);
             if (await users.FindByIdAsync(userId) is not { } user)
             {
                 return UserChange.NotFound;
@@ -154,7 +168,7 @@ public sealed class UsersService(
         }
         finally
         {
-            AdministratorsLock.Release();
+            administratorsLock.Release();
         }
         if (disabled)
         {
