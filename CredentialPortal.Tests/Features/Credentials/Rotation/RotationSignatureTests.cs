@@ -133,8 +133,8 @@ public sealed class RotationSignatureTests : IAsyncLifetime
         Assert.Equal("Bearer new-bearer-token-4567", (await SendAsync(alert)).Headers["Authorization"]);
     }
 
-    [Fact]
-    public async Task An_edit_that_replaces_the_secret_during_the_window_signs_with_the_edits_secret_alone()
+    /// <summary>A t=,v1=,key= credential (key k1) with its alert, rotated to a generated secret under key k2, the window open.</summary>
+    private async Task<(int Credential, int Alert)> RotatedInWindowAsync()
     {
         var credential = (await Credentials.CreateAsync(new CredentialInput
         {
@@ -143,6 +143,13 @@ public sealed class RotationSignatureTests : IAsyncLifetime
         })).Id;
         var alert = await bed.AlertAsync(credentialId: credential);
         Assert.True((await Credentials.RotateAsync(credential, new RotationInput { Generate = true, KeyId = "k2", GracePeriodSeconds = GraceSeconds })).Succeeded);
+        return (credential, alert);
+    }
+
+    [Fact]
+    public async Task An_edit_that_replaces_the_secret_during_the_window_signs_with_the_edits_secret_alone()
+    {
+        var (credential, alert) = await RotatedInWindowAsync();
 
         var rename = (await Credentials.GetForEditAsync(credential))!.ToInput();
         rename.Name = "Signed (renamed)";
@@ -164,13 +171,7 @@ public sealed class RotationSignatureTests : IAsyncLifetime
     [Fact]
     public async Task A_switch_to_standard_webhooks_during_the_window_is_delivered_signed_with_the_new_secret()
     {
-        var credential = (await Credentials.CreateAsync(new CredentialInput
-        {
-            Name = "Signed", Type = CredentialType.HmacSignature, Format = HmacFormat.TimestampSignatureKey, FieldName = "X-Signature",
-            ClientId = "k1", Secret = "old-hmac-secret-0123456789abcdef",
-        })).Id;
-        var alert = await bed.AlertAsync(credentialId: credential);
-        Assert.True((await Credentials.RotateAsync(credential, new RotationInput { Generate = true, KeyId = "k2", GracePeriodSeconds = GraceSeconds })).Succeeded);
+        var (credential, alert) = await RotatedInWindowAsync();
 
         var edit = (await Credentials.GetForEditAsync(credential))!.ToInput();
         var secret = CredentialRules.NewStandardWebhooksSecret();
