@@ -14,6 +14,8 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
@@ -194,6 +196,7 @@ public static class PortalHosting
             return;
         }
 
+        await CreateDatabaseIfMissingAsync(db);
         await db.Database.OpenConnectionAsync();
         try
         {
@@ -212,6 +215,26 @@ public static class PortalHosting
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// The lock needs a connection, and so a database: the first start creates it (when its user may), as MigrateAsync
+    /// would. Instances starting together may both try: the one that finds it made meanwhile goes on.
+    /// </summary>
+    private static async Task CreateDatabaseIfMissingAsync(PortalDbContext db)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync())
+        {
+            return;
+        }
+        try
+        {
+            await creator.CreateAsync();
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
+        {
         }
     }
 
