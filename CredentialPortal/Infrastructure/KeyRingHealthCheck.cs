@@ -28,7 +28,7 @@ public sealed class KeyRingHealthCheck(PortalStorage storage, KeyRingSettings ke
         }
         else if (await UnencryptedKeysAsync(inDatabase, cancellationToken) is > 0 and var count)
         {
-            warnings.Add($"{count} key(s) written before DataProtection:CertificatePath was set are still unencrypted; they stop being used when they expire.");
+            warnings.Add($"{count} key(s) written before DataProtection:CertificatePath was set are still unencrypted at rest, and stay so: Data Protection keeps every key to read what it encrypted.");
         }
         return warnings.Count == 0
             ? HealthCheckResult.Healthy(inDatabase
