@@ -46,4 +46,24 @@ public static class ViewerTimeZone
 
     /// <summary>What the module answers.</summary>
     public sealed record BrowserZone(string? Id, int OffsetMinutes);
+
+    /// <summary>
+    /// When <paramref name="day"/> starts in <paramref name="zone"/> (UTC without a zone), as UTC: its midnight, or where
+    /// the clocks jump over midnight the first time that exists (00:30, 01:00), or where midnight happens twice the first.
+    /// </summary>
+    public static DateTime StartOfDayUtc(DateTime day, TimeZoneInfo? zone)
+    {
+        var start = DateTime.SpecifyKind(day.Date, DateTimeKind.Unspecified);
+        if (zone is null)
+        {
+            return DateTime.SpecifyKind(start, DateTimeKind.Utc);
+        }
+        while (zone.IsInvalidTime(start))
+        {
+            start = start.AddMinutes(1);
+        }
+        return zone.IsAmbiguousTime(start)
+            ? DateTime.SpecifyKind(start - zone.GetAmbiguousTimeOffsets(start).Max(), DateTimeKind.Utc)
+            : TimeZoneInfo.ConvertTimeToUtc(start, zone);
+    }
 }
