@@ -78,7 +78,7 @@ public static class DeliveryEndpoints
         group.MapPost("/alerts/{alert_id:int}/replay-failed", ReplayFailedAsync)
             .WithName("ReplayFailedDeliveries")
             .WithSummary("Send again every failed delivery of an alert created since a time")
-            .WithDescription("since: ISO 8601 time (with Z or an offset); the failed deliveries created at or after it are " +
+            .WithDescription("since: ISO 8601 time (UTC unless it carries an offset, as the list's from and to); the failed deliveries created at or after it are " +
                              "sent again, each with its own webhook-id. 409 when the alert's webhook is off.")
             .Produces<DeliveriesAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -215,7 +215,8 @@ public static class DeliveryEndpoints
         DeliveryService deliveries,
         CancellationToken ct)
     {
-        if (body.Since is not { } since)
+        // Read as the list's from and to are: a time without an offset is UTC, not the server's zone.
+        if (!DateTimeOffset.TryParse(body.Since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var since))
         {
             return Invalid("since", "since: required; an ISO 8601 time such as 2026-01-31T00:00:00Z.");
         }
@@ -261,7 +262,9 @@ public static class DeliveryEndpoints
 public sealed record EventBody(string? Event, Guid? WorkspaceId, JsonElement? Data);
 
 /// <summary>The body of <c>POST /api/v1/alerts/{alert_id}/replay-failed</c>.</summary>
-public sealed record ReplayFailedBody(DateTimeOffset? Since);
+/// <remarks>Since is text, read as the list's from and to are (a time without an offset is UTC); JSON's own reading of a
+/// DateTimeOffset takes such a time in the server's zone.</remarks>
+public sealed record ReplayFailedBody(string? Since);
 
 public sealed record DeliveryAccepted(Guid DeliveryId);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CredentialPortal.Features.Delivery;
 using CredentialPortal.Tests.Features.Credentials.Api;
 using CredentialPortal.Tests.Infrastructure;
@@ -135,5 +136,28 @@ public sealed class ReplayApiTests(DeliveryApiFixture api) : IClassFixture<Deliv
         outside.AssertProblem(403);
         nothing.AssertHolds(202);
         Assert.Empty(nothing.Json["delivery_ids"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Replay_failed_reads_a_since_without_an_offset_as_UTC_as_the_list_reads_from()
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        receiver.Script(new LoopbackReceiver.Reply(400));
+        var alertId = await api.CreateAlertAsync(receiver);
+        var failed = await api.FireAcceptedAsync(alertId);
+        await api.WaitForStatusAsync(failed, DeliveryStatus.Failed);
+        var createdUtc = (await api.Host.Service<DeliveryService>().GetAsync(failed))!.CreatedAtUtc;
+        // Half an hour after the failure, written without an offset: UTC, whatever the server's zone (run with TZ set
+        // east of UTC, the old reading took it for the server's time, before the failure, and replayed it).
+        var after = createdUtc.AddMinutes(30).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+
+        var listed = await api.SendAsync(HttpMethod.Get, $"/api/v1/deliveries?alert_id={alertId}&from={after}");
+        var replayed = await api.SendAsync(HttpMethod.Post, $"/api/v1/alerts/{alertId}/replay-failed", new { since = after });
+        var notATime = await api.SendAsync(HttpMethod.Post, $"/api/v1/alerts/{alertId}/replay-failed", new { since = "yesterday" });
+
+        Assert.Empty(listed.Json["items"]!.AsArray());
+        replayed.AssertHolds(202);
+        Assert.Empty(replayed.Json["delivery_ids"]!.AsArray());
+        notATime.AssertProblem(400);
     }
 }
