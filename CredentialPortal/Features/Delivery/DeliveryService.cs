@@ -204,17 +204,26 @@ public sealed partial class DeliveryService(
         foreach (var fire in batch)
         {
             var alert = alerts.GetValueOrDefault(fire.AlertId);
-            if (await RefusalAsync(alert, fire.Scope, CancellationToken.None) is { } refusal)
+            if (await RefusalAsync(alert, fire.Scope, CancellationToken.None, inactiveRefused: false) is { } refusal)
             {
                 results.Add(refusal);
                 continue;
             }
-            if (fire.IdempotencyKey is { } key && keyed.TryGetValue((alert!.Id, key), out var first))
+            // A repeated key answers its first delivery, even when the webhook went off since (the client lost the answer).
+            var first = fire.IdempotencyKey is not { } key ? null
+                : keyed.TryGetValue((alert!.Id, key), out var inBatch) ? inBatch
+                : await EarlierDeliveryAsync(db, alert.Id, key, CancellationToken.None);
+            if (first is { } firstId)
             {
-                results.Add(new DeliveryCommandResult(DeliveryCommandStatus.Accepted, [first]));
+                results.Add(new DeliveryCommandResult(DeliveryCommandStatus.Accepted, [firstId]));
                 continue;
             }
-            var id = await AddAsync(db, rows, alert!, eventKey: null, fire.Data, fire.IdempotencyKey, CancellationToken.None);
+            if (InactiveReason(alert!) is { } inactive)
+            {
+                results.Add(DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, inactive));
+                continue;
+            }
+            var id = Add(rows, alert!, eventKey: null, fire.Data, fire.IdempotencyKey);
             if (fire.IdempotencyKey is not null)
             {
                 keyed[(alert!.Id, fire.IdempotencyKey)] = id;
@@ -266,7 +275,8 @@ public sealed partial class DeliveryService(
             var rows = new List<WebhookDelivery>(alerts.Count);
             foreach (var alert in alerts)
             {
-                ids.Add(await AddAsync(db, rows, alert, eventKey, data, idempotencyKey, cancellationToken));
+                ids.Add((idempotencyKey is null ? null : await EarlierDeliveryAsync(db, alert.Id, idempotencyKey, cancellationToken))
+                    ?? Add(rows, alert, eventKey, data, idempotencyKey));
             }
             await db.InsertRowsAsync(rows, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -473,7 +483,8 @@ public sealed partial class DeliveryService(
     }
 
     /// <summary>Why <paramref name="alert"/> (as <see cref="FiringFields"/> reads it) cannot be fired by this caller, or null.</summary>
-    private async Task<DeliveryCommandResult?> RefusalAsync(Alert? alert, Guid? scope, CancellationToken cancellationToken)
+    private async Task<DeliveryCommandResult?> RefusalAsync(Alert? alert, Guid? scope, CancellationToken cancellationToken,
+        bool inactiveRefused = true)
     {
         if (alert is null)
         {
@@ -483,7 +494,7 @@ public sealed partial class DeliveryService(
         {
             return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this alert's workspace.");
         }
-        return InactiveReason(alert) is { } reason ? DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason) : null;
+        return inactiveRefused && InactiveReason(alert) is { } reason ? DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason) : null;
     }
 
     /// <summary>Why the alert's webhook sends nothing now, or null when it does.</summary>
@@ -565,25 +576,19 @@ public sealed partial class DeliveryService(
     private async Task<bool> CoversAsync(Guid? scope, Guid workspaceId, CancellationToken cancellationToken) =>
         scope is not { } s || await hierarchy.CoversAsync(s, workspaceId, cancellationToken);
 
-    /// <summary>Adds the alert's delivery to <paramref name="added"/> (to be inserted), or finds the one an earlier call with the same key committed.</summary>
-    private async Task<Guid> AddAsync(PortalDbContext db, List<WebhookDelivery> added, Alert alert, string? eventKey, JsonElement? data,
-        string? idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>Adds a new delivery of the alert to <paramref name="added"/> (to be inserted) and returns its id.</summary>
+    private Guid Add(List<WebhookDelivery> added, Alert alert, string? eventKey, JsonElement? data, string? idempotencyKey)
     {
-        if (idempotencyKey is not null)
-        {
-            var alertId = alert.Id; // a local, not a member chain: EF reads it without compiling a closure per call
-            var earlier = await db.Deliveries.Where(d => d.AlertId == alertId && d.IdempotencyKey == idempotencyKey)
-                .Select(d => (Guid?)d.PublicId).FirstOrDefaultAsync(cancellationToken);
-            if (earlier is { } id)
-            {
-                return id;
-            }
-        }
         var delivery = NewDelivery(alert, eventKey, data, isTest: false, time.GetUtcNow().UtcDateTime);
         delivery.IdempotencyKey = idempotencyKey;
         added.Add(delivery);
         return delivery.PublicId;
     }
+
+    /// <summary>The delivery an earlier fire of the alert with this Idempotency-Key committed, if any.</summary>
+    private static Task<Guid?> EarlierDeliveryAsync(PortalDbContext db, int alertId, string idempotencyKey, CancellationToken cancellationToken) =>
+        db.Deliveries.Where(d => d.AlertId == alertId && d.IdempotencyKey == idempotencyKey)
+            .Select(d => (Guid?)d.PublicId).FirstOrDefaultAsync(cancellationToken);
 
     private static WebhookDelivery NewDelivery(Alert alert, string? eventKey, JsonElement? data, bool isTest, DateTime now)
     {

@@ -80,6 +80,26 @@ public sealed class FireApiTests(DeliveryApiFixture api) : IClassFixture<Deliver
     }
 
     [Fact]
+    public async Task A_repeated_key_answers_the_first_delivery_even_once_the_webhook_is_off_and_a_new_key_is_refused()
+    {
+        var alertId = await api.CreateAlertAsync();
+        var first = await api.FireAsync(alertId, new { n = 1 }, idempotencyKey: "incident-7");
+        var alerts = api.Host.Service<CredentialPortal.Features.Alerts.AlertService>();
+        var (input, _) = (await alerts.GetForEditAsync(alertId))!.Value;
+        input.WebhookEnabled = false;
+        Assert.Equal(CredentialPortal.Features.Shared.SaveStatus.Saved, (await alerts.UpdateAsync(alertId, input)).Status);
+
+        // The client lost the first answer and repeats the fire: it learns its delivery, not that the fire was refused.
+        var again = await api.FireAsync(alertId, new { n = 1 }, idempotencyKey: "incident-7");
+        var fresh = await api.FireAsync(alertId, new { n = 2 }, idempotencyKey: "incident-8");
+
+        first.AssertHolds(202);
+        again.AssertHolds(202);
+        Assert.Equal(first["delivery_id"], again["delivery_id"]);
+        fresh.AssertProblem(409);
+    }
+
+    [Fact]
     public async Task An_Idempotency_Key_over_the_length_limit_is_a_400_naming_the_header()
     {
         var alertId = await api.CreateAlertAsync();
