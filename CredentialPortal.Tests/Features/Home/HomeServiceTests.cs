@@ -125,4 +125,21 @@ public class HomeServiceTests
             },
         ],
     };
+
+    [Fact]
+    public async Task An_alert_whose_webhook_is_off_is_not_listed_as_sending_without_a_credential()
+    {
+        await using var database = await PortalTestDatabase.CreateAsync();
+        var goner = (await database.Credentials.CreateAsync(CredentialInputs.ClientId("Goner"))).Id;
+        var alert = (await database.Alerts.CreateAsync(AlertInputs.RuntimeAlert("CPU high", Hook, goner))).Id;
+        await database.Credentials.DeleteAsync(goner);
+        var home = database.Services.GetRequiredService<HomeService>();
+        Assert.Single((await home.LoadAsync()).AlertsWithoutCredential);
+
+        var (edit, _) = (await database.Alerts.GetForEditAsync(alert))!.Value;
+        edit.WebhookEnabled = false;
+        Assert.True((await database.Alerts.UpdateAsync(alert, edit)).Succeeded);
+
+        Assert.Empty((await home.LoadAsync()).AlertsWithoutCredential); // it sends nothing at all
+    }
 }

@@ -47,9 +47,10 @@ public sealed class HomeService(IDbContextFactory<PortalDbContext> dbFactory)
         var recent = await Deliveries(db.Deliveries).Take(ListSize).ToListAsync(cancellationToken);
         var failures = await Deliveries(db.Deliveries.Where(d => d.Status == Delivery.DeliveryStatus.Failed)).Take(ListSize).ToListAsync(cancellationToken);
 
-        // The mark the credential deletion leaves (AlertCredentialReferences); choosing a credential again clears it.
+        // The mark the credential deletion leaves (AlertCredentialReferences); choosing a credential again clears it. An
+        // alert whose webhook is off sends nothing, with or without authentication.
         var withoutCredential = await db.Alerts.AsNoTracking()
-            .Where(a => a.CredentialId == null && a.RemovedCredentialName != null && a.RemovedCredentialAtUtc != null)
+            .Where(a => a.WebhookEnabled && a.CredentialId == null && a.RemovedCredentialName != null && a.RemovedCredentialAtUtc != null)
             .OrderByDescending(a => a.RemovedCredentialAtUtc).ThenBy(a => a.Name)
             .Select(a => new AlertWithoutCredential(a.Id, a.Name, a.Kind, a.RemovedCredentialName!, a.RemovedCredentialAtUtc!.Value))
             .ToListAsync(cancellationToken);
