@@ -139,8 +139,8 @@ public sealed partial class WebhookSender(
             if (credential?.OAuth is { } oauth)
             {
                 // The access token comes from the shared cache; a 401 drops it and sends once more with a fresh one.
-                oauthResult = await tokens.SendAsync(httpClients.CreateClient(DeliveryRegistration.TokenClientName), http, new OAuthTokenKey(credential.Id, credential.Version), oauth, CreateRequest,
-                    HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                oauthResult = await tokens.SendAsync(httpClients.CreateClient(DeliveryRegistration.TokenClientName), http,
+                    new OAuthTokenKey(credential.Id, credential.Version), oauth, CreateRequest, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
                 response = oauthResult.Response;
                 if (response is null)
                 {

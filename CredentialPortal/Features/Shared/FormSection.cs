@@ -16,12 +16,12 @@ public abstract class FormSection : ComponentBase, IHandleEvent
     async Task IHandleEvent.HandleEventAsync(EventCallbackWorkItem callback, object? arg)
     {
         var handled = callback.InvokeAsync(arg);
-        // As ComponentBase does: render once before an async handler completes and once after.
+        // As ComponentBase does: render once before an async handler completes and once after; a fault is not swallowed.
         if (!handled.IsCompleted)
         {
             StateHasChanged();
-            await handled;
         }
+        await handled;
         StateHasChanged();
         await Changed.InvokeAsync();
     }
