@@ -55,7 +55,8 @@ public sealed class PostgresPortalDbContext(DbContextOptions options) : PortalDb
         // Each list order's index carries it, so a search walking an order tests names without reading the table. The
         // trigram index that finds and counts matches is on a narrow copy, "CredentialNameSearch" (id and folded name,
         // kept by a trigger; see the SearchNameFolded migration): counting there reads a few hundred small pages rather
-        // than a table page per match.
+        // than a table page per match. Two-character fragments (no trigram) are counted from the B-tree of the names'
+        // character pairs, "CredentialNamePairs" (the SearchNamePairs migration).
         var credential = builder.Entity<Credential>();
         credential.Property<string>(NameFoldedColumn)
             .HasComputedColumnSql($"lower((\"Name\" COLLATE \"{SearchCollation}\"))", stored: true)

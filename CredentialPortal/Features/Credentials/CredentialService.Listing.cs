@@ -126,19 +126,22 @@ public sealed partial class CredentialService
         if (db.Database.IsNpgsql())
         {
             // PostgreSQL: LIKE on the name folded to lower case (PostgresPortalDbContext), the fragment folded alike. The
-            // matches are counted to the bound on the narrow indexed copy, on the server; their ids come back only when
-            // few enough to be looked up by key. Two characters have no trigram: their matches are found by the name's
-            // character pairs (the SearchNameBigrams migration). LIKE keeps the answer exact where lower-casing changes a
-            // fragment's length; OFFSET 0 keeps it a filter on those matches, not a full trigram index scan.
+            // matches are counted to the bound on the server; their ids come back only when few enough to be looked up by
+            // key. Three characters and more: the trigram index of the narrow indexed copy finds them. Two characters have
+            // no trigram: a fragment that folds to two characters is a key of the names' character pairs (the
+            // SearchNamePairs migration), read from that index alone; one that folds to another length (the two
+            // characters of "İx" fold to three) is matched with LIKE, as a longer fragment. The planner drops the branch
+            // whose condition is false, as the fragment is known when it plans.
             var pattern = "%" + EscapeLike(fragment) + "%";
             var bound = CountBound(offset, pageSize);
             FormattableString count = Characters(fragment) == 2
                 ? (FormattableString)$"""
                     SELECT count(*)::int AS "Count", CASE WHEN count(*) <= {WalkSortIndexAboveMatches} THEN array_agg(m."Id") END AS "Ids"
-                    FROM (SELECT p."Id" FROM (SELECT "Id", "Name" FROM "CredentialNameSearch"
-                                              WHERE credential_name_bigrams("Name") @> credential_name_bigrams(lower(({fragment} COLLATE "und-x-icu")) COLLATE "C")
-                                              OFFSET 0) AS p
-                          WHERE p."Name" LIKE (lower(({pattern} COLLATE "und-x-icu")) COLLATE "C") ESCAPE '\'
+                    FROM (SELECT "Id" FROM "CredentialNamePairs"
+                          WHERE char_length(lower(({fragment} COLLATE "und-x-icu"))) = 2 AND "Pair" = (lower(({fragment} COLLATE "und-x-icu")) COLLATE "C")
+                          UNION ALL
+                          SELECT "Id" FROM "CredentialNameSearch"
+                          WHERE char_length(lower(({fragment} COLLATE "und-x-icu"))) <> 2 AND "Name" LIKE (lower(({pattern} COLLATE "und-x-icu")) COLLATE "C") ESCAPE '\'
                           LIMIT {bound + 1}) AS m
                     """
                 : (FormattableString)$"""
