@@ -3,6 +3,8 @@ using CredentialPortal.Data;
 using CredentialPortal.Features.Credentials;
 using CredentialPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Tests.Features.Credentials;
@@ -46,6 +48,27 @@ public sealed class CredentialSearchPlanTests : IAsyncLifetime
         Assert.DoesNotContain("Bitmap Heap Scan", plan, StringComparison.Ordinal);
         // The LIKE branch, for fragments that fold to another length, is dropped when the statement is planned.
         Assert.DoesNotContain("CredentialNameSearch", plan, StringComparison.Ordinal);
+    }
+
+    [PostgresFact("migrates PostgreSQL's schema down and up again")]
+    public async Task The_migration_that_brings_the_character_pairs_fills_them_for_the_names_already_saved()
+    {
+        await using (var db = await database.CreateDbContextAsync())
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var pairs = migrations.Single(m => m.EndsWith("_SearchNamePairs", StringComparison.Ordinal));
+            await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.IndexOf(pairs) - 1]);
+        }
+        await CredentialListingTests.InsertAsync(database, Enumerable.Range(0, 60).Select(i => i % 3 == 0 ? $"Payroll {i}" : $"Hook {i}"));
+
+        await using (var db = await database.CreateDbContextAsync())
+        {
+            await db.GetService<IMigrator>().MigrateAsync();
+        }
+
+        var page = await database.Credentials.ListAsync(new CredentialListQuery("AY", PageSize: 50));
+        Assert.Equal(20, page.TotalCount);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"Payroll {i * 3}").Order(), page.Items.Select(r => r.Name).Order());
     }
 
     [PostgresFact("empties the credentials with TRUNCATE, which no trigger for each row sees")]

@@ -15,14 +15,15 @@ namespace CredentialPortal.Data.Migrations.Postgres
             // the copy's 656 pages. Here each (pair, id) is a key of a B-tree, so the same count reads its matches from a
             // few index pages. It costs about 0.9 kB a credential (a row and a key per distinct pair of its name). The
             // trigger keeps the pairs on an insert, a rename and a deletion (an index on "Id" for a cascade would cost as
-            // much again), and a TRUNCATE of the credentials empties them.
+            // much again), and a TRUNCATE of the credentials empties them. The trigger is replaced before the pairs are
+            // filled: dropping it locks the credentials until the migration commits, so an instance still running the
+            // old version cannot write a name the fill does not see.
             migrationBuilder.Sql("""
                 CREATE TABLE "CredentialNamePairs" (
                     "Pair" text COLLATE "C" NOT NULL,
                     "Id" integer NOT NULL,
                     PRIMARY KEY ("Pair", "Id"));
-                INSERT INTO "CredentialNamePairs" ("Pair", "Id") SELECT unnest(credential_name_bigrams("Name")), "Id" FROM "CredentialNameSearch";
-                DROP INDEX "IX_CredentialNameSearch_Bigrams";
+                DROP TRIGGER credential_name_search_keep ON "Credentials";
                 CREATE OR REPLACE FUNCTION credential_name_search_keep() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     IF TG_OP <> 'INSERT' THEN
@@ -36,7 +37,6 @@ namespace CredentialPortal.Data.Migrations.Postgres
                     END IF;
                     RETURN NULL;
                 END $$;
-                DROP TRIGGER credential_name_search_keep ON "Credentials";
                 CREATE TRIGGER credential_name_search_keep AFTER INSERT OR DELETE OR UPDATE OF "Name" ON "Credentials"
                     FOR EACH ROW EXECUTE FUNCTION credential_name_search_keep();
                 CREATE FUNCTION credential_name_pairs_clear() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -46,6 +46,8 @@ namespace CredentialPortal.Data.Migrations.Postgres
                 END $$;
                 CREATE TRIGGER credential_name_pairs_clear AFTER TRUNCATE ON "Credentials"
                     FOR EACH STATEMENT EXECUTE FUNCTION credential_name_pairs_clear();
+                INSERT INTO "CredentialNamePairs" ("Pair", "Id") SELECT unnest(credential_name_bigrams("NameFolded")), "Id" FROM "Credentials";
+                DROP INDEX "IX_CredentialNameSearch_Bigrams";
                 """);
         }
 
