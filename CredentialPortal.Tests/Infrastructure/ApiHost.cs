@@ -82,14 +82,6 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         client?.Dispose();
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        TestProvider.DropDatabase(Folder);
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: the temp folder is unique to this host.
-        }
+        TestProvider.DeleteTestData(Folder);
     }
 }

@@ -44,14 +44,6 @@ public sealed class PortalHost(string environment = "Production", IReadOnlyDicti
     public override async ValueTask DisposeAsync()
     {
         await StopAsync();
-        TestProvider.DropDatabase(Folder);
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: the temp folder is unique to this test.
-        }
+        TestProvider.DeleteTestData(Folder);
     }
 }

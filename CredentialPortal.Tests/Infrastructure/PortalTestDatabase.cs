@@ -124,15 +124,7 @@ public sealed class PortalTestDatabase : IAsyncDisposable
     {
         await Services.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        TestProvider.DropDatabase(Folder);
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open must not fail the test; the temp folder is cleaned by the OS.
-        }
+        TestProvider.DeleteTestData(Folder);
     }
 }
 

@@ -56,7 +56,22 @@ public static class TestProvider
         }
     }
 
-    public static void DropDatabase(string folder)
+    /// <summary>Drops the test's database (PostgreSQL) and deletes its temp folder, best effort: a file still held open, or a
+    /// folder never made, must not fail the test; the folder is unique to it.</summary>
+    public static void DeleteTestData(string folder)
+    {
+        DropDatabase(folder);
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort (see above).
+        }
+    }
+
+    private static void DropDatabase(string folder)
     {
         if (!IsPostgres)
         {

@@ -71,14 +71,6 @@ public sealed class FirstKeyTests : IAsyncLifetime
         {
             await app.DisposeAsync();
         }
-        TestProvider.DropDatabase(folder);
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: the temp folder is unique to this test.
-        }
+        TestProvider.DeleteTestData(folder);
     }
 }

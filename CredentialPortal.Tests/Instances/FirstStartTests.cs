@@ -46,14 +46,6 @@ public sealed class FirstStartTests : IAsyncLifetime
         {
             await app.DisposeAsync();
         }
-        TestProvider.DropDatabase(folder);
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort (or never made): the temp folder is unique to this test.
-        }
+        TestProvider.DeleteTestData(folder);
     }
 }

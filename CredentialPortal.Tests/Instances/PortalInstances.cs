@@ -127,14 +127,6 @@ public sealed class PortalInstances : IAsyncDisposable
         await A.DisposeAsync();
         await B.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        TestProvider.DropDatabase(folder);
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: the temp folder is unique to these instances.
-        }
+        TestProvider.DeleteTestData(folder);
     }
 }

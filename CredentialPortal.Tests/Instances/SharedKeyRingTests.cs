@@ -85,14 +85,6 @@ public sealed class SharedKeyRingTests : IAsyncLifetime
         {
             await instance.DisposeAsync();
         }
-        TestProvider.DropDatabase(folder);
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: the temp folder is unique to this test.
-        }
+        TestProvider.DeleteTestData(folder);
     }
 }

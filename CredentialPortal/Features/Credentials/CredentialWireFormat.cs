@@ -225,10 +225,10 @@ public static class CredentialWireFormat
 
     private static void SetHeader(HttpRequestMessage request, string name, string value)
     {
-        CheckValue(value);
         if (CredentialRules.HeaderValueError(value, "") is not null)
         {
-            // .NET refuses non-ASCII header values on send: a network error to its eyes, attempted again for a day.
+            // Line breaks would split the header; non-ASCII .NET refuses on send (a network error to its eyes, attempted
+            // again for a day).
             throw new InvalidOperationException("The credential holds characters a header cannot carry (visible ASCII and spaces only) and was not sent.");
         }
         request.Headers.Remove(name);

@@ -204,7 +204,7 @@ public sealed partial class DeliveryService(
         foreach (var fire in batch)
         {
             var alert = alerts.GetValueOrDefault(fire.AlertId);
-            if (await RefusalAsync(alert, fire.Scope, CancellationToken.None, inactiveRefused: false) is { } refusal)
+            if (await RefusalAsync(alert, fire.Scope, CancellationToken.None) is { } refusal)
             {
                 results.Add(refusal);
                 continue;
@@ -218,9 +218,9 @@ public sealed partial class DeliveryService(
                 results.Add(new DeliveryCommandResult(DeliveryCommandStatus.Accepted, [firstId]));
                 continue;
             }
-            if (InactiveReason(alert!) is { } inactive)
+            if (InactiveRefusal(alert!) is { } inactive)
             {
-                results.Add(DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, inactive));
+                results.Add(inactive);
                 continue;
             }
             var id = Add(rows, alert!, eventKey: null, fire.Data, fire.IdempotencyKey);
@@ -304,9 +304,9 @@ public sealed partial class DeliveryService(
             {
                 return (DeliveryCommandResult.Refused(DeliveryCommandStatus.NotFound, "No alert has this id."), null);
             }
-            if (InactiveReason(alert) is { } reason)
+            if (InactiveRefusal(alert) is { } inactive)
             {
-                return (DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason), null);
+                return (inactive, null);
             }
             var now = time.GetUtcNow().UtcDateTime;
             delivery = NewDelivery(alert, eventKey: null, data: null, isTest: true, now);
@@ -343,9 +343,9 @@ public sealed partial class DeliveryService(
         {
             return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this delivery's alert.");
         }
-        if (InactiveReason(alert) is { } reason)
+        if (InactiveRefusal(alert) is { } inactive)
         {
-            return DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason);
+            return inactive;
         }
         if (found.Status is DeliveryStatus.Pending or DeliveryStatus.Delivering)
         {
@@ -479,12 +479,14 @@ public sealed partial class DeliveryService(
         CancellationToken cancellationToken)
     {
         var alert = await db.Alerts.Where(a => a.Id == alertId).Select(FiringFields).FirstOrDefaultAsync(cancellationToken);
-        return (alert!, await RefusalAsync(alert, scope, cancellationToken));
+        return (alert!, await RefusalAsync(alert, scope, cancellationToken) ?? InactiveRefusal(alert!));
     }
 
-    /// <summary>Why <paramref name="alert"/> (as <see cref="FiringFields"/> reads it) cannot be fired by this caller, or null.</summary>
-    private async Task<DeliveryCommandResult?> RefusalAsync(Alert? alert, Guid? scope, CancellationToken cancellationToken,
-        bool inactiveRefused = true)
+    /// <summary>
+    /// Why <paramref name="alert"/> (as <see cref="FiringFields"/> reads it) is not this caller's to fire: unknown, or
+    /// outside its scope; null when it is (whether its webhook sends now is <see cref="InactiveRefusal"/>).
+    /// </summary>
+    private async Task<DeliveryCommandResult?> RefusalAsync(Alert? alert, Guid? scope, CancellationToken cancellationToken)
     {
         if (alert is null)
         {
@@ -494,8 +496,12 @@ public sealed partial class DeliveryService(
         {
             return DeliveryCommandResult.Refused(DeliveryCommandStatus.Forbidden, "The token's scope does not include this alert's workspace.");
         }
-        return inactiveRefused && InactiveReason(alert) is { } reason ? DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason) : null;
+        return null;
     }
+
+    /// <summary>409 when the alert's webhook sends nothing now (<see cref="InactiveReason"/>), else null.</summary>
+    private static DeliveryCommandResult? InactiveRefusal(Alert alert) =>
+        InactiveReason(alert) is { } reason ? DeliveryCommandResult.Refused(DeliveryCommandStatus.Conflict, reason) : null;
 
     /// <summary>Why the alert's webhook sends nothing now, or null when it does.</summary>
     public static string? InactiveReason(Alert alert) =>

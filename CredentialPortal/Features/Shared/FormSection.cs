@@ -9,7 +9,7 @@ namespace CredentialPortal.Features.Shared;
 /// </summary>
 public abstract class FormSection : ComponentBase, IHandleEvent
 {
-    /// <summary>Raised after every event handled here; a page passes any handler of its own (it is re-rendered by it).</summary>
+    /// <summary>Raised after every event handled here; a page passes its <c>StateHasChanged</c>.</summary>
     [Parameter]
     public EventCallback Changed { get; set; }
 

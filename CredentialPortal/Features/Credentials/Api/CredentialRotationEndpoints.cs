@@ -1,6 +1,6 @@
-using CredentialPortal.Features.Api;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using CredentialPortal.Features.Api;
 using CredentialPortal.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 
